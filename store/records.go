@@ -1,0 +1,184 @@
+package store
+
+import "time"
+
+// Environment is one isolated identity space (a Frontegg "environment"). Its
+// client id and secret authenticate the vendor (the application's backend).
+// Every tenant, user and key belongs to exactly one environment.
+type Environment struct {
+	ID       string
+	ClientID string
+	// SecretHash is the SHA-256 of the environment secret; the secret itself
+	// is never stored.
+	SecretHash []byte
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Tenant is an account. ParentID is empty for a top-level account and names
+// the parent for a sub-account.
+type Tenant struct {
+	ID        string
+	EnvID     string
+	Name      string
+	ParentID  string
+	Metadata  string // stringified JSON object, "" when unset
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// User is a person (or service identity) of an environment. A user belongs to
+// tenants through Memberships. Email and Username are unique per environment,
+// compared case-insensitively; either may be empty, not both.
+type User struct {
+	ID                string
+	EnvID             string
+	Email             string
+	Username          string
+	Name              string
+	PhoneNumber       string
+	ProfilePictureURL string
+	// Provider is how the user signs in: "local", "saml", "google", …
+	Provider string
+	Verified bool
+	Locked   bool
+	// MFABypass exempts the user from MFA enforcement.
+	MFABypass      bool
+	SuperUser      bool
+	Invisible      bool
+	Metadata       string // stringified JSON object
+	VendorMetadata string // stringified JSON object, vendor-only
+	ExternalID     string
+	// ActiveTenantID is the tenant the user's next token is issued for.
+	ActiveTenantID string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	LastLogin      *time.Time
+}
+
+// Membership places a user in a tenant with per-tenant roles and state.
+type Membership struct {
+	UserID   string
+	TenantID string
+	EnvID    string
+	RoleIDs  []string
+	Disabled bool
+	// ExpiresAt is set for temporary users; nil means permanent.
+	ExpiresAt *time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// PasswordCredential is a user's password hash in PHC/encoded form (for
+// example "$argon2id$v=19$m=19456,t=2,p=1$…").
+type PasswordCredential struct {
+	UserID    string
+	Hash      string
+	UpdatedAt time.Time
+}
+
+// Session is one login: it groups the refresh tokens issued from it. Revoking
+// a session makes every refresh token of it unusable.
+type Session struct {
+	ID        string
+	EnvID     string
+	UserID    string
+	TenantID  string
+	AMR       []string // authentication methods used, e.g. ["pwd","otp"]
+	AuthTime  time.Time
+	UserAgent string
+	IP        string
+	CreatedAt time.Time
+	// LastUsedAt is updated on every refresh.
+	LastUsedAt time.Time
+	ExpiresAt  time.Time
+	RevokedAt  *time.Time
+}
+
+// RefreshToken is an opaque refresh token, stored only as the SHA-256 hash of
+// its value. A token is used once: UsedAt is set when it is rotated.
+type RefreshToken struct {
+	ID        string
+	SessionID string
+	EnvID     string
+	Hash      []byte
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+}
+
+// SigningKey is a JWT signing key of an environment. The newest key that is
+// not retired signs; every key whose VerifyUntil has not passed verifies.
+type SigningKey struct {
+	ID        string // the JWT "kid"
+	EnvID     string
+	Algorithm string // "RS256"
+	// PrivateKey is the PKCS#8 DER encoding of the private key.
+	PrivateKey []byte
+	CreatedAt  time.Time
+	// RetiredAt is set when a newer key takes over signing.
+	RetiredAt *time.Time
+	// VerifyUntil is when tokens signed by a retired key have all expired;
+	// nil while the key is active.
+	VerifyUntil *time.Time
+}
+
+// Token kinds of OneTimeToken.
+const (
+	TokenActivation    = "activation"
+	TokenPasswordReset = "password-reset"
+	TokenInvitation    = "invitation"
+	TokenMagicLink     = "magic-link"
+	TokenOTC           = "otc"
+	TokenMFA           = "mfa"
+	TokenEmailVerify   = "email-verify"
+)
+
+// OneTimeToken is a single-use, expiring secret (activation link, reset link,
+// invitation, one-time code, MFA step token), stored only as a hash.
+type OneTimeToken struct {
+	ID       string
+	EnvID    string
+	Kind     string
+	UserID   string
+	TenantID string
+	Hash     []byte
+	// Data carries kind-specific state (JSON), never a secret.
+	Data      string
+	Attempts  int
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+}
+
+// EnvConfig is an environment's identity configuration (the API's
+// VendorConfig). Durations are in seconds, as in the API.
+type EnvConfig struct {
+	EnvID                               string
+	DefaultTokenExpiration              int
+	DefaultRefreshTokenExpiration       int
+	CookieSameSite                      string // STRICT, LAX, NONE
+	MachineToMachineAuthStrategy        string // ClientCredentials, AccessToken
+	AllowSignups                        bool
+	APITokensEnabled                    bool
+	AllowOverridePasswordComplexity     bool
+	AllowOverridePasswordExpiration     bool
+	AllowOverrideEnforcePasswordHistory bool
+	JWTAlgorithm                        string // RS256, HS256
+	// JWTSecret is the HS256 signing secret, generated when first needed.
+	JWTSecret                          string
+	AllowNotVerifiedUsersLogin         bool
+	ForcePermissions                   bool
+	AddSamlAttributesToJWT             bool
+	AuthStrategy                       string
+	DefaultPasswordlessTokenExpiration int
+	ForceSameDeviceOnAuth              bool
+	AllowTenantInvitations             bool
+	RotateRefreshTokens                bool
+	RefreshTokensRotationLimit         int
+	SkipTenantValidation               bool
+	AddRolesToJWT                      bool
+	AddPermissionsToJWT                bool
+	AllowCustomLoginTenantSwitch       bool
+	UpdatedAt                          time.Time
+}

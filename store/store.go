@@ -1,0 +1,194 @@
+// Package store defines yolk's persistent records and the narrow interfaces a
+// storage backend implements. It imports only the standard library.
+//
+// Contract shared by every method, checked by store/storetest:
+//   - A lookup that finds nothing returns an error for which
+//     errors.Is(err, ErrNotFound) holds.
+//   - A write that would break a uniqueness rule returns ErrConflict and
+//     changes nothing. E-mail and username are unique per environment,
+//     compared case-insensitively; a tenant id and a user id are unique.
+//   - Records passed in are copied; records returned are the caller's to
+//     modify. Slices are never shared with the store.
+//   - Times are stored with at least microsecond precision and returned in UTC.
+//   - Methods are safe for concurrent use.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Sentinel errors. Wrap them with fmt.Errorf("…: %w", ErrNotFound) to add
+// detail; callers test with errors.Is.
+var (
+	// ErrNotFound reports that the requested record does not exist.
+	ErrNotFound = errors.New("store: not found")
+	// ErrConflict reports a uniqueness violation or a failed
+	// compare-and-set (for example a refresh token already used).
+	ErrConflict = errors.New("store: conflict")
+)
+
+// EnvironmentStore keeps environments and their credentials.
+type EnvironmentStore interface {
+	// CreateEnvironment inserts env; ErrConflict if the id or client id exists.
+	CreateEnvironment(ctx context.Context, env *Environment) error
+	// GetEnvironment returns the environment with id.
+	GetEnvironment(ctx context.Context, id string) (*Environment, error)
+	// GetEnvironmentByClientID returns the environment with clientID.
+	GetEnvironmentByClientID(ctx context.Context, clientID string) (*Environment, error)
+	// ListEnvironments returns every environment, oldest first.
+	ListEnvironments(ctx context.Context) ([]Environment, error)
+	// UpdateEnvironment replaces the stored record (for example to rotate
+	// the secret); ErrNotFound if it does not exist.
+	UpdateEnvironment(ctx context.Context, env *Environment) error
+}
+
+// ConfigStore keeps each environment's identity configuration.
+type ConfigStore interface {
+	// GetConfig returns the configuration of envID; ErrNotFound if it was
+	// never saved.
+	GetConfig(ctx context.Context, envID string) (*EnvConfig, error)
+	// PutConfig inserts or replaces the configuration of cfg.EnvID.
+	PutConfig(ctx context.Context, cfg *EnvConfig) error
+}
+
+// TenantStore keeps tenants (accounts).
+type TenantStore interface {
+	// CreateTenant inserts t; ErrConflict if t.ID exists.
+	CreateTenant(ctx context.Context, t *Tenant) error
+	// GetTenant returns tenant id of envID.
+	GetTenant(ctx context.Context, envID, id string) (*Tenant, error)
+	// UpdateTenant replaces the stored tenant; ErrNotFound if absent.
+	UpdateTenant(ctx context.Context, t *Tenant) error
+	// DeleteTenant removes the tenant and its memberships; ErrNotFound if
+	// absent.
+	DeleteTenant(ctx context.Context, envID, id string) error
+	// ListTenants returns the tenants of envID, oldest first.
+	ListTenants(ctx context.Context, envID string) ([]Tenant, error)
+}
+
+// UserStore keeps users.
+type UserStore interface {
+	// CreateUser inserts u; ErrConflict if the id exists or the e-mail or
+	// username is taken in u.EnvID (case-insensitive).
+	CreateUser(ctx context.Context, u *User) error
+	// GetUser returns user id of envID.
+	GetUser(ctx context.Context, envID, id string) (*User, error)
+	// GetUserByEmail finds a user by e-mail, case-insensitively.
+	GetUserByEmail(ctx context.Context, envID, email string) (*User, error)
+	// GetUserByUsername finds a user by username, case-insensitively.
+	GetUserByUsername(ctx context.Context, envID, username string) (*User, error)
+	// UpdateUser replaces the stored user; ErrNotFound if absent,
+	// ErrConflict if the new e-mail or username is taken by another user.
+	UpdateUser(ctx context.Context, u *User) error
+	// DeleteUser removes the user with its memberships, password, sessions
+	// and refresh tokens; ErrNotFound if absent.
+	DeleteUser(ctx context.Context, envID, id string) error
+}
+
+// MembershipStore keeps which users belong to which tenants.
+type MembershipStore interface {
+	// PutMembership inserts or replaces the membership (UserID, TenantID).
+	// ErrNotFound if the user or tenant does not exist.
+	PutMembership(ctx context.Context, m *Membership) error
+	// GetMembership returns the membership of userID in tenantID.
+	GetMembership(ctx context.Context, userID, tenantID string) (*Membership, error)
+	// DeleteMembership removes it; ErrNotFound if absent.
+	DeleteMembership(ctx context.Context, userID, tenantID string) error
+	// ListUserMemberships returns userID's memberships, oldest first.
+	ListUserMemberships(ctx context.Context, userID string) ([]Membership, error)
+	// ListTenantMemberships returns tenantID's memberships, oldest first.
+	ListTenantMemberships(ctx context.Context, tenantID string) ([]Membership, error)
+}
+
+// CredentialStore keeps password hashes.
+type CredentialStore interface {
+	// PutPassword inserts or replaces the password of c.UserID; ErrNotFound
+	// if the user does not exist.
+	PutPassword(ctx context.Context, c *PasswordCredential) error
+	// GetPassword returns the password of userID; ErrNotFound if it has none.
+	GetPassword(ctx context.Context, userID string) (*PasswordCredential, error)
+}
+
+// SessionStore keeps login sessions.
+type SessionStore interface {
+	// CreateSession inserts s; ErrConflict if the id exists.
+	CreateSession(ctx context.Context, s *Session) error
+	// GetSession returns session id.
+	GetSession(ctx context.Context, id string) (*Session, error)
+	// TouchSession sets LastUsedAt and TenantID (the tenant may change on
+	// refresh); ErrNotFound if absent.
+	TouchSession(ctx context.Context, id, tenantID string, at time.Time) error
+	// RevokeSession sets RevokedAt if not yet set; ErrNotFound if absent.
+	RevokeSession(ctx context.Context, id string, at time.Time) error
+	// ListUserSessions returns userID's sessions (revoked included), newest
+	// first.
+	ListUserSessions(ctx context.Context, userID string) ([]Session, error)
+}
+
+// RefreshTokenStore keeps refresh tokens by hash.
+type RefreshTokenStore interface {
+	// CreateRefreshToken inserts t; ErrNotFound if its session does not
+	// exist, ErrConflict if the id or hash exists.
+	CreateRefreshToken(ctx context.Context, t *RefreshToken) error
+	// GetRefreshTokenByHash returns the token whose hash is hash.
+	GetRefreshTokenByHash(ctx context.Context, hash []byte) (*RefreshToken, error)
+	// UseRefreshToken marks token id used at at. It is a compare-and-set:
+	// if the token was already used it returns ErrConflict, so of two
+	// concurrent rotations exactly one succeeds.
+	UseRefreshToken(ctx context.Context, id string, at time.Time) error
+}
+
+// SigningKeyStore keeps JWT signing keys.
+type SigningKeyStore interface {
+	// CreateSigningKey inserts k; ErrConflict if the id exists.
+	CreateSigningKey(ctx context.Context, k *SigningKey) error
+	// ListSigningKeys returns envID's keys, newest first.
+	ListSigningKeys(ctx context.Context, envID string) ([]SigningKey, error)
+	// UpdateSigningKey replaces the stored key (to retire it); ErrNotFound
+	// if absent.
+	UpdateSigningKey(ctx context.Context, k *SigningKey) error
+}
+
+// OneTimeTokenStore keeps single-use secrets by hash.
+type OneTimeTokenStore interface {
+	// CreateOneTimeToken inserts t; ErrConflict if the id or (kind, hash)
+	// exists.
+	CreateOneTimeToken(ctx context.Context, t *OneTimeToken) error
+	// GetOneTimeToken returns token id.
+	GetOneTimeToken(ctx context.Context, id string) (*OneTimeToken, error)
+	// GetOneTimeTokenByHash returns the token of kind whose hash is hash.
+	GetOneTimeTokenByHash(ctx context.Context, kind string, hash []byte) (*OneTimeToken, error)
+	// ConsumeOneTimeToken marks token id used at at: a compare-and-set that
+	// returns ErrConflict if it was already used.
+	ConsumeOneTimeToken(ctx context.Context, id string, at time.Time) error
+	// IncrementOneTimeTokenAttempts adds one failed attempt and returns the
+	// new count.
+	IncrementOneTimeTokenAttempts(ctx context.Context, id string) (int, error)
+	// DeleteUserOneTimeTokens removes userID's unused tokens of kind (all
+	// kinds when kind is "") and returns how many it removed.
+	DeleteUserOneTimeTokens(ctx context.Context, userID, kind string) (int, error)
+}
+
+// Store composes every capability a backend provides.
+type Store interface {
+	EnvironmentStore
+	ConfigStore
+	TenantStore
+	UserStore
+	MembershipStore
+	CredentialStore
+	SessionStore
+	RefreshTokenStore
+	SigningKeyStore
+	OneTimeTokenStore
+
+	// InTx runs fn with a Store whose writes commit together if fn returns
+	// nil and are all discarded if it returns an error (or panics). Reads
+	// inside fn see fn's own writes. Calls of InTx on the Store passed to fn
+	// run inside the same transaction.
+	InTx(ctx context.Context, fn func(tx Store) error) error
+	// Close releases the store's resources.
+	Close() error
+}
