@@ -1,0 +1,88 @@
+package httpmw
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/yolkauth/yolk/identity"
+)
+
+// refreshCookieName is fe_refresh_<client id without dashes>, the cookie the
+// official browser client expects. The client id is read once.
+func (h *Handler) refreshCookieName(c *call) (string, error) {
+	h.cookieMu.Lock()
+	defer h.cookieMu.Unlock()
+	if h.cookieName != "" {
+		return h.cookieName, nil
+	}
+	clientID, err := h.id.ClientID(c.ctx())
+	if err != nil {
+		return "", err
+	}
+	h.cookieName = "fe_refresh_" + strings.ReplaceAll(clientID, "-", "")
+	return h.cookieName, nil
+}
+
+// refreshTokenOf returns the refresh token of the request: the cookie, or a
+// refreshToken given in the body by a non-browser client.
+func (h *Handler) refreshTokenOf(c *call, fromBody string) (string, error) {
+	name, err := h.refreshCookieName(c)
+	if err != nil {
+		return "", err
+	}
+	if ck, err := c.r.Cookie(name); err == nil && ck.Value != "" {
+		return ck.Value, nil
+	}
+	return fromBody, nil
+}
+
+// setRefreshCookie stores the refresh token of res in the HttpOnly cookie
+// (Secure when the request came over TLS, SameSite from the configuration).
+func (h *Handler) setRefreshCookie(c *call, res *identity.AuthResponse) error {
+	if res == nil || res.RefreshToken == "" {
+		return nil
+	}
+	name, err := h.refreshCookieName(c)
+	if err != nil {
+		return err
+	}
+	cfg, err := h.id.RefreshCookiePolicy(c.ctx())
+	if err != nil {
+		return err
+	}
+	http.SetCookie(c.w, h.cookie(c, name, res.RefreshToken, cfg.Lifetime, cfg.SameSite))
+	return nil
+}
+
+// clearRefreshCookie removes the cookie (logout).
+func (h *Handler) clearRefreshCookie(c *call) error {
+	name, err := h.refreshCookieName(c)
+	if err != nil {
+		return err
+	}
+	ck := h.cookie(c, name, "", 0, "")
+	ck.MaxAge = -1
+	http.SetCookie(c.w, ck)
+	return nil
+}
+
+func (h *Handler) cookie(c *call, name, value string, lifetime time.Duration, sameSite string) *http.Cookie {
+	secure := c.r.TLS != nil || strings.EqualFold(c.r.Header.Get("X-Forwarded-Proto"), "https")
+	ck := &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, Secure: secure, MaxAge: int(lifetime / time.Second)}
+	switch sameSite {
+	case "STRICT":
+		ck.SameSite = http.SameSiteStrictMode
+	case "NONE":
+		// Browsers drop SameSite=None cookies that are not Secure; fall
+		// back to Lax on plain HTTP (local development).
+		if secure {
+			ck.SameSite = http.SameSiteNoneMode
+		} else {
+			ck.SameSite = http.SameSiteLaxMode
+		}
+	default:
+		ck.SameSite = http.SameSiteLaxMode
+	}
+	return ck
+}

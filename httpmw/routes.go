@@ -1,0 +1,26 @@
+package httpmw
+
+// routeTable is the single list of mounted routes, assembled from the API
+// areas. Mounting, authentication and the coverage report all read it.
+func routeTable() []Route {
+	var all []Route
+	for _, area := range [][]Route{
+		environmentRoutes,
+		authenticationRoutes,
+		activationRoutes,
+		userRoutes,
+		meRoutes,
+		configurationRoutes,
+	} {
+		all = append(all, area...)
+	}
+	return all
+}
+
+// ExtraRoutes are mounted routes that are not operations of the identity
+// specification but that the official clients call.
+var ExtraRoutes = map[string]string{
+	"POST /auth/vendor":                  "environment authentication (spec/env-auth-openapi.json); @frontegg/client calls it",
+	"GET /resources/users/v3/me/tenants": "@frontegg/rest-api's loginv2/refreshTokenV3 read it after login",
+	"GET /.well-known/jwks.json":         "public keys for verifying access tokens",
+}

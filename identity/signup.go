@@ -1,0 +1,280 @@
+package identity
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/yolkauth/yolk/delivery"
+	"github.com/yolkauth/yolk/store"
+	"github.com/yolkauth/yolk/tokens"
+)
+
+// ActivationTokenTTL is how long an activation link stays valid.
+const ActivationTokenTTL = 24 * time.Hour
+
+// SignUpInput is a self-service sign-up (SignUpUserEmailDto /
+// SignUpUserUsernameDto). CompanyName names the tenant created for the user.
+type SignUpInput struct {
+	Provider          string   `json:"provider"`
+	Email             string   `json:"email"`
+	Username          string   `json:"username"`
+	Name              string   `json:"name"`
+	Password          string   `json:"password"`
+	PhoneNumber       string   `json:"phoneNumber"`
+	ProfilePictureURL string   `json:"profilePictureUrl"`
+	Metadata          string   `json:"metadata"`
+	CompanyName       string   `json:"companyName"`
+	RoleIDs           []string `json:"roleIds"`
+	SkipInviteEmail   bool     `json:"skipInviteEmail"`
+	RecaptchaToken    string   `json:"recaptchaToken"`
+	InvitationToken   string   `json:"invitationToken"`
+}
+
+// SignUpResult is the answer to a sign-up (SignUpResponseDto). When
+// ShouldActivate is true an activation e-mail was sent and AuthResponse is
+// nil; otherwise the user is logged in.
+type SignUpResult struct {
+	ShouldActivate bool          `json:"shouldActivate"`
+	UserID         string        `json:"userId"`
+	TenantID       string        `json:"tenantId"`
+	AuthResponse   *AuthResponse `json:"authResponse,omitempty"`
+}
+
+// SignUp creates a tenant named CompanyName and its first user. Unless the
+// environment lets unverified users log in (and a password was given), the
+// user must activate the account through the e-mailed link first.
+func (id *Identity) SignUp(ctx context.Context, in SignUpInput, client ClientInfo) (*SignUpResult, error) {
+	return id.signUp(ctx, in, false, client)
+}
+
+// SignUpWithUsername is SignUp identified by username; e-mail is optional.
+func (id *Identity) SignUpWithUsername(ctx context.Context, in SignUpInput, client ClientInfo) (*SignUpResult, error) {
+	return id.signUp(ctx, in, true, client)
+}
+
+func (id *Identity) signUp(ctx context.Context, in SignUpInput, byUsername bool, client ClientInfo) (*SignUpResult, error) {
+	cfg, err := id.config(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !cfg.AllowSignups {
+		return nil, forbidden(CodeSignupsDisabled, "sign-up is disabled for this environment")
+	}
+	if in.Provider != "" && in.Provider != "local" {
+		return nil, invalid("provider", "provider %q cannot sign up with a password; use \"local\"", in.Provider)
+	}
+	if byUsername && in.Username == "" {
+		return nil, invalid("username", "username is required")
+	}
+	if !byUsername && in.Email == "" {
+		return nil, invalid("email", "email is required")
+	}
+	tenantIn := CreateTenantInput{Name: in.CompanyName}
+	if strings.TrimSpace(in.CompanyName) == "" {
+		return nil, invalid("companyName", "companyName is required")
+	}
+	if err := tenantIn.validate(); err != nil {
+		return nil, err
+	}
+	userIn := CreateUserInput{
+		Email: in.Email, Username: in.Username, Name: in.Name, Password: in.Password, PhoneNumber: in.PhoneNumber,
+		ProfilePictureURL: in.ProfilePictureURL, Metadata: in.Metadata, RoleIDs: in.RoleIDs, TenantID: "pending",
+	}
+	if err := userIn.validate(); err != nil {
+		return nil, err
+	}
+	shouldActivate := !cfg.AllowNotVerifiedUsersLogin || in.Password == ""
+	if shouldActivate && userIn.Email == "" {
+		return nil, invalid("email", "email is required to activate the account")
+	}
+	hash, err := id.hashIfSet(ctx, in.Password)
+	if err != nil {
+		return nil, err
+	}
+	var rec *userRecord
+	var activation string
+	err = id.store.InTx(ctx, func(tx store.Store) error {
+		t, err := id.createTenant(ctx, tx, tenantIn)
+		if err != nil {
+			return err
+		}
+		userIn.TenantID = t.ID
+		if rec, err = id.createUser(ctx, tx, userIn, hash); err != nil {
+			return err
+		}
+		if shouldActivate {
+			activation, err = id.newOneTimeToken(ctx, tx, store.TokenActivation, rec.user.ID, t.ID, ActivationTokenTTL)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	res := &SignUpResult{ShouldActivate: shouldActivate, UserID: rec.user.ID, TenantID: userIn.TenantID}
+	if shouldActivate {
+		if !in.SkipInviteEmail {
+			id.sendActivation(ctx, rec.user, activation)
+		}
+		return res, nil
+	}
+	if res.AuthResponse, err = id.afterFirstFactor(ctx, rec, []string{AMRPassword}, client); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// newOneTimeToken creates a single-use secret of kind for userID, replacing
+// the user's earlier unused ones of the same kind, and returns its value.
+func (id *Identity) newOneTimeToken(ctx context.Context, tx store.Store, kind, userID, tenantID string, ttl time.Duration) (string, error) {
+	secret, err := id.newSecret()
+	if err != nil {
+		return "", err
+	}
+	if _, err := tx.DeleteUserOneTimeTokens(ctx, userID, kind); err != nil {
+		return "", err
+	}
+	now := id.now()
+	err = tx.CreateOneTimeToken(ctx, &store.OneTimeToken{
+		ID: id.newID(), EnvID: id.envID, Kind: kind, UserID: userID, TenantID: tenantID,
+		Hash: tokens.HashSecret(secret), CreatedAt: now, ExpiresAt: now.Add(ttl),
+	})
+	return secret, err
+}
+
+// findOneTimeToken returns the unused, unexpired token of kind with value
+// secret that belongs to userID.
+func (id *Identity) findOneTimeToken(ctx context.Context, kind, userID, secret, field string) (*store.OneTimeToken, error) {
+	bad := &Error{Kind: ErrInvalidInput, Code: CodeInvalidActivation, Field: field, Message: "invalid or expired " + field}
+	if secret == "" {
+		return nil, invalid(field, "%s is required", field)
+	}
+	t, err := id.store.GetOneTimeTokenByHash(ctx, kind, tokens.HashSecret(secret))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, bad
+	}
+	if err != nil {
+		return nil, err
+	}
+	if t.EnvID != id.envID || t.UserID != userID || t.UsedAt != nil || !id.now().Before(t.ExpiresAt) {
+		return nil, bad
+	}
+	return t, nil
+}
+
+func (id *Identity) sendActivation(ctx context.Context, u *store.User, token string) {
+	link := id.appURL + "/account/activate?" + url.Values{"userId": {u.ID}, "token": {token}}.Encode()
+	id.sendEmail(ctx, delivery.Email{
+		To:      u.Email,
+		Subject: "Activate your account",
+		Text: "Welcome" + greetingName(u) + "!\n\nActivate your account by opening this link:\n\n" + link +
+			"\n\nThe link is valid for 24 hours. If you did not sign up, ignore this message.\n",
+	})
+}
+
+func greetingName(u *store.User) string {
+	if u.Name == "" {
+		return ""
+	}
+	return " " + u.Name
+}
+
+// sendEmail delivers m through the configured mailer; failures are logged
+// (without the message body, which may hold a secret link).
+func (id *Identity) sendEmail(ctx context.Context, m delivery.Email) {
+	if id.mailer == nil {
+		id.log.ErrorContext(ctx, "no mailer configured; e-mail not sent", "subject", m.Subject)
+		return
+	}
+	if err := id.mailer.SendEmail(ctx, m); err != nil {
+		id.log.ErrorContext(ctx, "sending e-mail failed", "subject", m.Subject, "error", err)
+	}
+}
+
+// ActivationStrategy tells the activation page whether to ask for a
+// password (GetActivateStrategyResponseDto).
+type ActivationStrategy struct {
+	ShouldSetPassword bool `json:"shouldSetPassword"`
+}
+
+// GetActivationStrategy checks an activation token and says whether the
+// user still has to choose a password.
+func (id *Identity) GetActivationStrategy(ctx context.Context, userID, token string) (*ActivationStrategy, error) {
+	if userID == "" {
+		return nil, invalid("userId", "userId is required")
+	}
+	if _, err := id.findOneTimeToken(ctx, store.TokenActivation, userID, token, "token"); err != nil {
+		return nil, err
+	}
+	_, err := id.store.GetPassword(ctx, userID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	return &ActivationStrategy{ShouldSetPassword: errors.Is(err, store.ErrNotFound)}, nil
+}
+
+// ActivateInput activates an account (ActivateUserDto).
+type ActivateInput struct {
+	UserID         string `json:"userId"`
+	Token          string `json:"token"`
+	Password       string `json:"password"`
+	RecaptchaToken string `json:"recaptchaToken"`
+	LastTermsCheck string `json:"lastTermsCheck"`
+}
+
+// ActivateUser consumes the activation token, marks the user verified, sets
+// the password when the user has none (it is then required), and logs the
+// user in. The token works once.
+func (id *Identity) ActivateUser(ctx context.Context, in ActivateInput, client ClientInfo) (*AuthResponse, error) {
+	if in.UserID == "" {
+		return nil, invalid("userId", "userId is required")
+	}
+	t, err := id.findOneTimeToken(ctx, store.TokenActivation, in.UserID, in.Token, "token")
+	if err != nil {
+		return nil, err
+	}
+	_, err = id.store.GetPassword(ctx, in.UserID)
+	hasPassword := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	var hash string
+	if !hasPassword {
+		if in.Password == "" {
+			return nil, invalid("password", "password is required to activate this account")
+		}
+		if err := checkPasswordRules("password", in.Password); err != nil {
+			return nil, err
+		}
+		if hash, err = id.hasher.hash(ctx, in.Password); err != nil {
+			return nil, err
+		}
+	}
+	var rec *userRecord
+	err = id.store.InTx(ctx, func(tx store.Store) error {
+		now := id.now()
+		if err := tx.ConsumeOneTimeToken(ctx, t.ID, now); err != nil {
+			if errors.Is(err, store.ErrConflict) {
+				return &Error{Kind: ErrInvalidInput, Code: CodeInvalidActivation, Field: "token", Message: "invalid or expired token"}
+			}
+			return err
+		}
+		if hash != "" {
+			if err := tx.PutPassword(ctx, &store.PasswordCredential{UserID: in.UserID, Hash: hash, UpdatedAt: now}); err != nil {
+				return err
+			}
+		}
+		var err error
+		if rec, err = id.loadUser(ctx, tx, in.UserID); err != nil {
+			return err
+		}
+		rec.user.Verified, rec.user.UpdatedAt = true, now
+		return tx.UpdateUser(ctx, rec.user)
+	})
+	if err != nil {
+		return nil, storeErr(err, "user")
+	}
+	return id.afterFirstFactor(ctx, rec, []string{AMRPassword}, client)
+}
