@@ -11,8 +11,11 @@ var meRoutes = []Route{
 	{Method: http.MethodGet, Path: "/resources/users/v1/me/authorization", OperationID: "UsersControllerV1_getMeAuthorization", Auth: User, handle: getMyAuthorization},
 }
 
-func getMe(c *call) (any, error)          { return c.id().Me(c.ctx(), c.principal) }
-func getMeV3(c *call) (any, error)        { return c.id().MeV3(c.ctx(), c.principal) }
+func getMe(c *call) (any, error) { return c.id().Me(c.ctx(), c.principal) }
+
+// getMeV3 serves UserV3Dto, the same profile as v2 (v3 drops nothing the
+// clients read).
+func getMeV3(c *call) (any, error)        { return c.id().Me(c.ctx(), c.principal) }
 func getMyTenants(c *call) (any, error)   { return c.id().MyTenantsWithActive(c.ctx(), c.principal) }
 func getMyTenantsV2(c *call) (any, error) { return c.id().MyTenants(c.ctx(), c.principal) }
 func getMyTenantsV3(c *call) (any, error) { return c.id().MyTenantsWithActive(c.ctx(), c.principal) }

@@ -7,15 +7,6 @@ import (
 // Me returns the acting user's profile for the tenant the principal acts in
 // (UserDto, with roles and permissions).
 func (id *Identity) Me(ctx context.Context, p *Principal) (*User, error) {
-	return id.me(ctx, p, true)
-}
-
-// MeV3 is Me without roles and permissions (UserV3Dto).
-func (id *Identity) MeV3(ctx context.Context, p *Principal) (*User, error) {
-	return id.me(ctx, p, false)
-}
-
-func (id *Identity) me(ctx context.Context, p *Principal, withAuthz bool) (*User, error) {
 	userID, tenantID, err := requireUser(p)
 	if err != nil {
 		return nil, err
@@ -27,7 +18,7 @@ func (id *Identity) me(ctx context.Context, p *Principal, withAuthz bool) (*User
 	if tenantID != "" && rec.membership(tenantID) == nil {
 		return nil, forbidden("", "user is not a member of tenant %s", tenantID)
 	}
-	return rec.view(tenantID, withAuthz), nil
+	return rec.view(tenantID), nil
 }
 
 // MyTenants returns the tenants the acting user belongs to (the v2 view:
@@ -85,7 +76,7 @@ type Authorization struct {
 // MyAuthorization returns the acting user's roles and permissions in the
 // tenant the principal acts in.
 func (id *Identity) MyAuthorization(ctx context.Context, p *Principal) (*Authorization, error) {
-	u, err := id.me(ctx, p, true)
+	u, err := id.Me(ctx, p)
 	if err != nil {
 		return nil, err
 	}

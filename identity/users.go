@@ -59,8 +59,8 @@ type User struct {
 	MFAEnrolled             bool         `json:"mfaEnrolled"`
 	MFABypass               bool         `json:"mfaBypass"`
 	PhoneNumber             string       `json:"phoneNumber,omitempty"`
-	Roles                   []Role       `json:"roles,omitempty"`
-	Permissions             []Permission `json:"permissions,omitempty"`
+	Roles                   []Role       `json:"roles"`
+	Permissions             []Permission `json:"permissions"`
 	Provider                string       `json:"provider"`
 	TenantID                string       `json:"tenantId"`
 	TenantIDs               []string     `json:"tenantIds"`
@@ -133,7 +133,7 @@ func (r *userRecord) membership(tenantID string) *store.Membership {
 }
 
 // view renders the record for tenantID (the active tenant when empty).
-func (r *userRecord) view(tenantID string, withAuthz bool) *User {
+func (r *userRecord) view(tenantID string) *User {
 	u := r.user
 	if tenantID == "" {
 		tenantID = r.activeTenant()
@@ -145,15 +145,13 @@ func (r *userRecord) view(tenantID string, withAuthz bool) *User {
 		Invisible: u.Invisible, SuperUser: u.SuperUser, Metadata: u.Metadata, VendorMetadata: u.VendorMetadata,
 		ExternalID: u.ExternalID, CreatedAt: u.CreatedAt, LastLogin: u.LastLogin, ManagedBy: "frontegg",
 		Tenants: make([]UserTenant, 0, len(r.memberships)),
+		Roles:   []Role{}, Permissions: []Permission{},
 	}
 	if m := r.membership(tenantID); m != nil {
 		v.ActivatedForTenant = u.Verified && !m.Disabled
 	}
 	for _, m := range r.memberships {
 		v.Tenants = append(v.Tenants, UserTenant{TenantID: m.TenantID, Roles: []Role{}, TemporaryExpirationDate: m.ExpiresAt, IsDisabled: m.Disabled})
-	}
-	if withAuthz {
-		v.Roles, v.Permissions = []Role{}, []Permission{}
 	}
 	return v
 }
@@ -253,7 +251,7 @@ func (id *Identity) CreateUser(ctx context.Context, in CreateUserInput) (*User, 
 	if err != nil {
 		return nil, err
 	}
-	return rec.view("", true), nil
+	return rec.view(""), nil
 }
 
 func (id *Identity) hashIfSet(ctx context.Context, password string) (string, error) {
@@ -303,7 +301,7 @@ func (id *Identity) GetUser(ctx context.Context, userID string) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	return rec.view("", true), nil
+	return rec.view(""), nil
 }
 
 // GetTenantUser returns a user as seen from tenantID; a user who is not a
@@ -319,7 +317,7 @@ func (id *Identity) GetTenantUser(ctx context.Context, tenantID, userID string) 
 	if rec.membership(tenantID) == nil {
 		return nil, notFound("user %s not found in tenant %s", userID, tenantID)
 	}
-	return rec.view(tenantID, true), nil
+	return rec.view(tenantID), nil
 }
 
 // GetUserByEmail returns a user by e-mail (case-insensitive), without roles
@@ -337,7 +335,7 @@ func (id *Identity) GetUserByEmail(ctx context.Context, email string) (*User, er
 	if err != nil {
 		return nil, err
 	}
-	return rec.view("", false), nil
+	return rec.view(""), nil
 }
 
 // UpdateUserInput changes a user (UpdateVendorUserDto); nil fields are kept.
@@ -407,7 +405,7 @@ func (id *Identity) UpdateUser(ctx context.Context, userID string, in UpdateUser
 	if err != nil {
 		return nil, storeErr(err, "user")
 	}
-	return rec.view("", true), nil
+	return rec.view(""), nil
 }
 
 // PasswordCheck is the answer to VerifyUserPassword.

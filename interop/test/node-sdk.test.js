@@ -1,0 +1,194 @@
+// The official Node SDK, @frontegg/client, unmodified, against yolk's example
+// server: vendor authentication, public key, user-token validation.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createPublicKey, generateKeyPairSync, sign as rsaSign } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { jwtPayload, startServer, strongPassword, uniqueEmail } from './helpers/server.js';
+import { addRequestTracer, expectRefusal, needs, traced } from './helpers/steps.js';
+
+const require = createRequire(import.meta.url);
+
+// Trace the SDK's HTTP calls (it uses the shared axios instance) for failure
+// messages. Interceptors observe only; the SDK itself is untouched.
+const sdkLog = [];
+{
+  const axios = createRequire(require.resolve('@frontegg/client'))('axios');
+  const line = (cfg, status) => `  ${String(cfg?.method).toUpperCase()} ${cfg?.url} -> ${status}`;
+  axios.interceptors.response.use(
+    (res) => {
+      sdkLog.push(line(res.config, res.status));
+      return res;
+    },
+    (err) => {
+      sdkLog.push(line(err.config, err.response ? `${err.response.status} ${JSON.stringify(err.response.data)?.slice(0, 200)}` : err.code));
+      return Promise.reject(err);
+    },
+  );
+  addRequestTracer({ mark: () => sdkLog.length, since: (m) => sdkLog.slice(m).join('\n') });
+}
+
+async function postJSON(url, body, headers = {}) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  assert.ok(res.ok, `POST ${url} -> ${res.status}: ${text.slice(0, 500)}`);
+  return json;
+}
+
+function b64url(obj) {
+  return Buffer.from(JSON.stringify(obj)).toString('base64url');
+}
+
+describe('@frontegg/client (Node SDK) against yolk', () => {
+  let server;
+  let sdk;
+  const s = {};
+
+  before(async () => {
+    server = await startServer();
+    // The SDK reads its URLs from the environment when it is first loaded.
+    process.env.FRONTEGG_API_GATEWAY_URL = server.baseUrl;
+    process.env.FRONTEGG_AUTHENTICATOR_NUMBER_OF_TRIES = '1';
+    process.env.NO_PROXY = [process.env.NO_PROXY, '127.0.0.1', 'localhost'].filter(Boolean).join(',');
+    delete process.env.FRONTEGG_AUTHENTICATION_SERVICE_URL;
+    delete process.env.FRONTEGG_IDENTITY_SERVICE_URL;
+    sdk = await import('@frontegg/client');
+    sdk.FronteggContext.init({ FRONTEGG_CLIENT_ID: server.clientId, FRONTEGG_API_KEY: server.secret });
+
+    // A user, created through the /identity mount with plain HTTP.
+    const email = uniqueEmail('sdk');
+    const password = strongPassword();
+    const base = `${server.baseUrl}/identity/resources`;
+    const signUp = await postJSON(`${base}/users/v1/signUp`, {
+      email,
+      password,
+      name: 'Interop SDK',
+      companyName: 'Interop SDK Co',
+    });
+    if (signUp.shouldActivate) {
+      const mails = await (await fetch(`${server.baseUrl}/dev/outbox`)).json();
+      const mail = [...mails].reverse().find((m) => String(m.to).includes(email));
+      const link = String(mail?.body).match(/https?:\/\/\S*token=[^\s"'<>]+/)?.[0];
+      assert.ok(link, `shouldActivate=true and no activation link for ${email} in /dev/outbox`);
+      const u = new URL(link.replace(/&amp;/g, '&'));
+      await postJSON(`${base}/users/v1/activate`, {
+        userId: u.searchParams.get('userId') ?? signUp.userId,
+        token: u.searchParams.get('token'),
+      });
+    }
+    const login = await postJSON(`${base}/auth/v1/user`, { email, password });
+    assert.ok(login.accessToken, `login via /identity answered without accessToken: ${JSON.stringify(login)}`);
+    Object.assign(s, { email, userId: signUp.userId, tenantId: signUp.tenantId, accessToken: login.accessToken });
+  });
+
+  after(async () => {
+    // The SDK's access-token resolver keeps a vendor-token refresh timer; stop it.
+    try {
+      const resolvers = require('@frontegg/client/dist/src/clients/identity/token-resolvers/index.js');
+      await resolvers.accessTokenHeaderResolver?.authenticator?.shutdown();
+    } catch {
+      // best effort; `node --test --test-force-exit` ends the process anyway
+    }
+    if (server) await server.stop();
+  });
+
+  test('vendor auth: FronteggAuthenticator.init with the client id and secret (POST /auth/vendor)', async () => {
+    await traced(async () => {
+      const auth = new sdk.FronteggAuthenticator();
+      try {
+        await auth.init(server.clientId, server.secret);
+        assert.ok(auth.accessToken, 'vendor token');
+        assert.ok(auth.accessTokenExpiry > Date.now(), 'expiresIn must be a positive number of seconds');
+        s.vendorToken = auth.accessToken;
+      } finally {
+        await auth.shutdown();
+      }
+    });
+  });
+
+  test('vendor auth with a wrong secret is refused', async () => {
+    const auth = new sdk.FronteggAuthenticator();
+    try {
+      await assert.rejects(auth.init(server.clientId, `${server.secret}x`), /Failed to authenticate with Frontegg/);
+      assert.equal(auth.accessToken, '', 'no token kept after a refusal');
+    } finally {
+      await auth.shutdown();
+    }
+  });
+
+  test('configurations/v1 (x-access-token) publicKey is the JWKS key', async (t) => {
+    if (!needs(t, s.vendorToken, 'a vendor token')) return;
+    const res = await fetch(`${server.baseUrl}/identity/resources/configurations/v1`, {
+      headers: { 'x-access-token': s.vendorToken },
+    });
+    assert.equal(res.status, 200, `GET /identity/resources/configurations/v1 with x-access-token -> ${res.status}`);
+    const cfg = await res.json();
+    assert.match(String(cfg.publicKey), /-----BEGIN (RSA )?PUBLIC KEY-----/, 'publicKey must be a PEM public key');
+    const pem = createPublicKey(cfg.publicKey);
+    assert.equal(pem.asymmetricKeyType, 'rsa', 'publicKey must be RSA (the SDK verifies RS256)');
+    const jwksRes = await fetch(`${server.baseUrl}/.well-known/jwks.json`);
+    assert.equal(jwksRes.status, 200, `GET /.well-known/jwks.json -> ${jwksRes.status}`);
+    const { keys } = await jwksRes.json();
+    assert.ok(Array.isArray(keys) && keys.length > 0, 'JWKS keys');
+    const want = pem.export({ type: 'spki', format: 'der' }).toString('base64');
+    const found = keys.some((k) => {
+      try {
+        return createPublicKey({ key: k, format: 'jwk' }).export({ type: 'spki', format: 'der' }).toString('base64') === want;
+      } catch {
+        return false;
+      }
+    });
+    assert.ok(found, 'configurations/v1 publicKey must be one of the JWKS keys');
+    const kid = JSON.parse(Buffer.from(s.accessToken.split('.')[0], 'base64url').toString()).kid;
+    if (kid) assert.ok(keys.some((k) => k.kid === kid), `JWKS must contain the user token's kid ${kid}`);
+  });
+
+  test('IdentityClient.validateIdentityOnToken accepts a user token issued by yolk', async () => {
+    await traced(async () => {
+      const entity = await sdk.IdentityClient.getInstance().validateIdentityOnToken(s.accessToken);
+      assert.equal(entity.type, 'userToken', 'type claim');
+      assert.equal(entity.sub, s.userId, 'sub claim');
+      assert.equal(entity.tenantId, s.tenantId, 'tenantId claim');
+      assert.equal(entity.email, s.email, 'email claim');
+      assert.ok(Array.isArray(entity.roles), 'roles claim must be an array of keys');
+      assert.ok(Array.isArray(entity.permissions), 'permissions claim must be an array of keys');
+      assert.ok(Array.isArray(entity.tenantIds) && entity.tenantIds.includes(s.tenantId), 'tenantIds claim');
+      // The same with the header form the SDK's middleware passes on.
+      const again = await sdk.IdentityClient.getInstance().validateIdentityOnToken(`Bearer ${s.accessToken}`);
+      assert.equal(again.sub, s.userId);
+    });
+  });
+
+  test('IdentityClient refuses a tampered user token', async () => {
+    const [h, p, sig] = s.accessToken.split('.');
+    const claims = jwtPayload(s.accessToken);
+    const forgedPayload = b64url({ ...claims, sub: '00000000-0000-4000-8000-000000000000', superUser: true });
+    const client = sdk.IdentityClient.getInstance();
+    await expectRefusal(client.validateIdentityOnToken(`${h}.${forgedPayload}.${sig}`), [401], 'token with a changed payload');
+    const mid = Math.floor(sig.length / 2);
+    const badSig = sig.slice(0, mid) + (sig[mid] === 'A' ? 'B' : 'A') + sig.slice(mid + 1);
+    await expectRefusal(client.validateIdentityOnToken(`${h}.${p}.${badSig}`), [401], 'token with a changed signature');
+  });
+
+  test('IdentityClient refuses a token signed by another key', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const header = JSON.parse(Buffer.from(s.accessToken.split('.')[0], 'base64url').toString());
+    const signingInput = `${b64url(header)}.${b64url(jwtPayload(s.accessToken))}`;
+    const sig = rsaSign('sha256', Buffer.from(signingInput), privateKey).toString('base64url');
+    await expectRefusal(
+      sdk.IdentityClient.getInstance().validateIdentityOnToken(`${signingInput}.${sig}`),
+      [401],
+      'token signed by a foreign RSA key',
+    );
+  });
+});

@@ -1,0 +1,294 @@
+// The official browser client, @frontegg/rest-api, unmodified, against yolk's
+// example server: sign-up, login, me, refresh with rotation, logout.
+import { jar, rawFetch, setPageOrigin } from './helpers/browser-env.js';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ContextHolder, FronteggApiError, GENERIC_ERROR_CODE, api } from '@frontegg/rest-api';
+import { jwtPayload, refreshCookieName, startServer, strongPassword, uniqueEmail } from './helpers/server.js';
+import { expectRefusal, needs, traced } from './helpers/steps.js';
+
+const REFUSED = [401];
+
+describe('@frontegg/rest-api against yolk', () => {
+  let server;
+  let cookieName;
+  const s = {}; // state carried between steps
+  const email = uniqueEmail('rest');
+  const password = strongPassword();
+
+  before(async () => {
+    server = await startServer();
+    cookieName = refreshCookieName(server.clientId);
+    setPageOrigin(server.baseUrl);
+    // Exactly what an app does: point the default app at the API.
+    ContextHolder.for('default').setContext({ baseUrl: server.baseUrl, logLevel: 'error' });
+  });
+
+  after(async () => {
+    if (server) {
+      await server.stop();
+    }
+  });
+
+  /** Starts from an empty browser: no cookies, no access token in the ContextHolder. */
+  function freshBrowser() {
+    jar.clear();
+    ContextHolder.for('default').setAccessToken(null);
+    ContextHolder.for('default').setUser(null);
+  }
+
+  function refreshCookie() {
+    return jar.get(cookieName);
+  }
+
+  test('client calls the /frontegg-prefixed identity API', () => {
+    // Documents (and guards) the URL shape the rest of the file relies on.
+    const fc = api.auth.fetchClient;
+    assert.equal(
+      fc.getContextBaseUrl('/identity/resources/auth/v1/user'),
+      `${server.baseUrl}/frontegg`,
+      'rest-api builds <baseUrl>/frontegg/identity/...; the server must mount the identity API at /frontegg/identity',
+    );
+  });
+
+  /** Checks the user object the V3 login flow built (login body + JWT claims + users/v2/me). */
+  function checkSignedUpUser(u, userEmail, userId, tenantId) {
+    assert.ok(u?.accessToken, `no access token after sign-up: ${JSON.stringify(u)}`);
+    assert.equal(u.email, userEmail, 'user.email (from users/v2/me and the JWT)');
+    assert.equal(u.id, userId, 'users/v2/me id must be the signed-up userId');
+    const claims = jwtPayload(u.accessToken);
+    assert.equal(claims.sub, userId, 'access token sub');
+    assert.equal(claims.tenantId, tenantId, 'access token tenantId');
+    assert.equal(claims.type, 'userToken', 'access token type');
+  }
+
+  function checkTenants(res, tenantId, what) {
+    assert.ok(Array.isArray(res.tenants), `${what}: GET users/v3/me/tenants must return {tenants: [...]}, got tenants=${JSON.stringify(res.tenants)}`);
+    assert.ok(
+      res.tenants.some((x) => x.tenantId === tenantId),
+      `${what}: users/v3/me/tenants does not list tenant ${tenantId}: ${JSON.stringify(res.tenants)}`,
+    );
+    assert.equal(res.activeTenant?.tenantId, tenantId, `${what}: users/v3/me/tenants activeTenant`);
+  }
+
+  test('sign-up with activation (server default): api.auth.signUpUser, then api.auth.activateAccountV2', async (t) => {
+    await traced(async () => {
+      freshBrowser();
+      const res = await api.auth.signUpUser({ email, password, name: 'Interop Rest', companyName: 'Interop Rest Co' });
+      assert.ok(res.userId, `sign-up answered without userId: ${JSON.stringify(res)}`);
+      assert.ok(res.tenantId, `sign-up answered without tenantId: ${JSON.stringify(res)}`);
+      s.userId = res.userId;
+      s.tenantId = res.tenantId;
+      if (!res.shouldActivate) {
+        t.diagnostic('the server did not ask for activation; the activation half of this step was not exercised');
+        checkSignedUpUser(res.user, email, s.userId, s.tenantId);
+        checkTenants(res, s.tenantId, 'signUpUser');
+        return;
+      }
+      assert.equal(res.user, undefined, 'shouldActivate=true must not log the user in');
+      // Activation link from the dev outbox.
+      const outbox = await rawFetch(`${server.baseUrl}/dev/outbox`);
+      assert.equal(outbox.status, 200, `GET /dev/outbox -> ${outbox.status}`);
+      const mails = await outbox.json();
+      const mail = [...mails].reverse().find((m) => String(m.to).includes(email));
+      assert.ok(mail, `shouldActivate=true but no mail to ${email} in /dev/outbox: ${JSON.stringify(mails).slice(0, 500)}`);
+      const link = String(mail.body).match(/https?:\/\/\S*token=[^\s"'<>]+/)?.[0];
+      assert.ok(link, `activation mail has no link with token=: ${mail.body}`);
+      const u = new URL(link.replace(/&amp;/g, '&'));
+      assert.equal(u.searchParams.get('userId'), s.userId, 'activation link userId');
+      // Login before activation is refused (allowNotVerifiedUsersLogin false).
+      await expectRefusal(api.auth.login({ email, password }), [400, 401, 403], 'login before activation');
+      const activated = await api.auth.activateAccountV2({ userId: s.userId, token: u.searchParams.get('token') });
+      checkSignedUpUser(activated.user, email, s.userId, s.tenantId);
+      checkTenants(activated, s.tenantId, 'activateAccountV2');
+      // The activation link is single use.
+      freshBrowser();
+      await expectRefusal(
+        api.auth.activateAccountV2({ userId: s.userId, token: u.searchParams.get('token') }),
+        [400, 401, 404, 409],
+        'second use of the activation token',
+      );
+    });
+  });
+
+  test('sign-up without activation (allowNotVerifiedUsersLogin): api.auth.signUpUser logs the user in', async () => {
+    await traced(async () => {
+      // Vendor side: POST /auth/vendor, then the spec's config route.
+      const auth = await rawFetch(`${server.baseUrl}/auth/vendor`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ clientId: server.clientId, secret: server.secret }),
+      });
+      assert.equal(auth.status, 200, `POST /auth/vendor -> ${auth.status}`);
+      const { token } = await auth.json();
+      const cfg = await rawFetch(`${server.baseUrl}/identity/resources/configurations/v1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-access-token': token },
+        body: JSON.stringify({ allowNotVerifiedUsersLogin: true }),
+      });
+      assert.ok(cfg.ok, `POST /identity/resources/configurations/v1 {allowNotVerifiedUsersLogin:true} -> ${cfg.status}: ${await cfg.text()}`);
+
+      freshBrowser();
+      const email2 = uniqueEmail('rest-noact');
+      const res = await api.auth.signUpUser({ email: email2, password, name: 'Interop NoAct', companyName: 'Interop NoAct Co' });
+      assert.equal(res.shouldActivate, false, `shouldActivate must be false: ${JSON.stringify(res)}`);
+      assert.ok(res.userId && res.tenantId, `userId/tenantId: ${JSON.stringify(res)}`);
+      checkSignedUpUser(res.user, email2, res.userId, res.tenantId);
+      checkTenants(res, res.tenantId, 'signUpUser');
+      assert.equal(ContextHolder.for('default').getAccessToken(), res.user.accessToken, 'ContextHolder holds the sign-up access token');
+      assert.ok(refreshCookie(), `sign-up with authResponse did not set ${cookieName}`);
+    });
+  });
+
+  test('login: api.auth.login sets the refresh cookie', async (t) => {
+    if (!needs(t, s.userId, 'a signed-up user')) return;
+    await traced(async () => {
+      freshBrowser();
+      const user = await api.auth.login({ email, password });
+      assert.ok(user.accessToken, `login answered without accessToken: ${JSON.stringify(user)}`);
+      assert.equal(user.mfaRequired, false, 'login response mfaRequired');
+      assert.equal(typeof user.expiresIn, 'number', 'login response expiresIn (seconds)');
+      assert.ok(user.expires, 'login response expires');
+      assert.equal(user.id, s.userId, 'users/v2/me id after login');
+      assert.equal(user.sub, s.userId, 'JWT sub merged into the user');
+      assert.equal(user.tenantId, s.tenantId, 'tenantId');
+      assert.equal(ContextHolder.for('default').getAccessToken(), user.accessToken, 'ContextHolder holds the new access token');
+      const c = refreshCookie();
+      assert.ok(c, `login did not set cookie ${cookieName} (Path must cover /frontegg/identity); cookies: ${JSON.stringify([...jar.cookies.values()])}`);
+      assert.ok(c.httpOnly, `${cookieName} must be HttpOnly`);
+      if (user.refreshToken) {
+        assert.equal(user.refreshToken, c.value, 'refreshToken in the JSON equals the cookie value');
+      }
+      s.accessToken = user.accessToken;
+      s.loginCookie = { ...c };
+    });
+  });
+
+  test('me: api.auth.getMeV2 and api.teams.getProfile (users/v2/me)', async (t) => {
+    if (!needs(t, s.accessToken, 'a logged-in session')) return;
+    await traced(async () => {
+      for (const [name, call] of [
+        ['getMeV2', () => api.auth.getMeV2()],
+        ['teams.getProfile', () => api.teams.getProfile()],
+      ]) {
+        const me = await call();
+        assert.equal(me.id, s.userId, `${name}: id`);
+        assert.equal(me.email, email, `${name}: email`);
+        assert.equal(me.tenantId, s.tenantId, `${name}: tenantId`);
+        assert.ok(Array.isArray(me.roles), `${name}: roles must be an array`);
+        assert.ok(Array.isArray(me.permissions), `${name}: permissions must be an array`);
+      }
+    });
+  });
+
+  test('refresh: api.auth.refreshToken rotates the refresh token', async (t) => {
+    if (!needs(t, s.loginCookie, 'the login refresh cookie')) return;
+    await traced(async () => {
+      const user = await api.auth.refreshToken();
+      assert.ok(user.accessToken, `refresh answered without accessToken: ${JSON.stringify(user)}`);
+      assert.equal(user.id, s.userId, 'users/v2/me after refresh');
+      assert.equal(jwtPayload(user.accessToken).sub, s.userId, 'refreshed token sub');
+      const c = refreshCookie();
+      assert.ok(c, `refresh left no ${cookieName} cookie`);
+      assert.notEqual(c.value, s.loginCookie.value, 'refresh token must rotate: the cookie still holds the old value');
+      if (user.refreshToken) {
+        assert.notEqual(user.refreshToken, s.loginCookie.value, 'refreshToken in the JSON must be a new one');
+        assert.equal(user.refreshToken, c.value, 'refreshToken in the JSON equals the new cookie');
+      }
+      s.rotatedCookie = { ...c };
+    });
+  });
+
+  test('refresh: the rotated-out refresh token is refused', async (t) => {
+    if (!needs(t, s.rotatedCookie, 'a rotated refresh token')) return;
+    await traced(async () => {
+      jar.put(s.loginCookie);
+      await expectRefusal(api.auth.refreshToken(), REFUSED, 'refresh with the pre-rotation token');
+    });
+  });
+
+  test('refresh: reusing a rotated token revokes the session (its newest token is refused too)', async (t) => {
+    if (!needs(t, s.rotatedCookie, 'a rotated refresh token')) return;
+    await traced(async () => {
+      jar.put(s.rotatedCookie);
+      await expectRefusal(api.auth.refreshToken(), REFUSED, 'refresh with the newest token after reuse of an old one');
+    });
+  });
+
+  test('login box flow: api.auth.loginv2 returns user, tenants, activeTenant', async (t) => {
+    if (!needs(t, s.userId, 'a signed-up user')) return;
+    await traced(async () => {
+      freshBrowser();
+      const res = await api.auth.loginv2({ email, password });
+      assert.ok(res.user?.accessToken, `loginv2 without accessToken: ${JSON.stringify(res)}`);
+      assert.equal(res.user.id, s.userId, 'user.id');
+      assert.ok(Array.isArray(res.tenants), `users/v3/me/tenants must return {tenants: [...]}, got tenants=${JSON.stringify(res.tenants)}`);
+      const mine = res.tenants.find((x) => x.tenantId === s.tenantId);
+      assert.ok(mine, `tenants must include ${s.tenantId}: ${JSON.stringify(res.tenants)}`);
+      assert.ok(mine.name, 'tenant name');
+      assert.equal(res.activeTenant?.tenantId, s.tenantId, 'activeTenant.tenantId');
+      assert.ok(refreshCookie(), `loginv2 did not set ${cookieName}`);
+      s.session2 = { ...refreshCookie() };
+    });
+  });
+
+  test('refresh (login box): api.auth.refreshTokenV3 rotates and returns tenants', async (t) => {
+    if (!needs(t, s.session2, 'a loginv2 session')) return;
+    await traced(async () => {
+      const res = await api.auth.refreshTokenV3();
+      assert.ok(res.user?.accessToken, 'refreshTokenV3 accessToken');
+      assert.ok(Array.isArray(res.tenants) && res.tenants.some((x) => x.tenantId === s.tenantId), 'refreshTokenV3 tenants');
+      assert.notEqual(refreshCookie()?.value, s.session2.value, 'refresh token must rotate');
+      s.session2 = { ...refreshCookie() };
+    });
+  });
+
+  test('tenants and authorization: users/v1|v2|v3/me/tenants, users/v1/me/authorization', async (t) => {
+    if (!needs(t, s.session2, 'a loginv2 session')) return;
+    await traced(async () => {
+      const v3 = await api.users.getCurrentUserTenantsV3();
+      assert.ok(v3.tenants?.some((x) => x.tenantId === s.tenantId), `v3/me/tenants: ${JSON.stringify(v3)}`);
+      assert.equal(v3.activeTenant?.tenantId, s.tenantId, 'v3/me/tenants activeTenant');
+      const v1 = await api.users.getCurrentUserTenantsV1();
+      assert.ok(v1.tenants?.some((x) => x.tenantId === s.tenantId), `v1/me/tenants must be {tenants, activeTenant}: ${JSON.stringify(v1)}`);
+      assert.equal(v1.activeTenant?.tenantId, s.tenantId, 'v1/me/tenants activeTenant');
+      const v2 = await api.tenants.getTenants();
+      assert.ok(Array.isArray(v2), `v2/me/tenants must be an array: ${JSON.stringify(v2)}`);
+      assert.ok(v2.some((x) => x.tenantId === s.tenantId), 'v2/me/tenants lists the tenant');
+      const authz = await api.auth.getUserAuthorization();
+      assert.ok(Array.isArray(authz.roles) && Array.isArray(authz.permissions), `me/authorization must be {roles, permissions}: ${JSON.stringify(authz)}`);
+    });
+  });
+
+  test('logout: api.auth.logout', async (t) => {
+    if (!needs(t, s.session2, 'a loginv2 session')) return;
+    await traced(async () => {
+      await api.auth.logout();
+      const c = refreshCookie();
+      if (c) t.diagnostic(`note: logout left ${cookieName} in the browser (not cleared with Max-Age=0)`);
+      s.loggedOut = true;
+    });
+  });
+
+  test('refresh after logout is refused', async (t) => {
+    if (!needs(t, s.loggedOut, 'a logged-out session')) return;
+    await traced(async () => {
+      await expectRefusal(api.auth.refreshToken(), REFUSED, 'refresh with the cookie state logout left');
+      // Even a client that kept the cookie must be refused.
+      jar.put(s.session2);
+      await expectRefusal(api.auth.refreshToken(), REFUSED, 'refresh with the refresh token of the logged-out session');
+    });
+  });
+
+  test('wrong password is refused with a Frontegg error body', async (t) => {
+    if (!needs(t, s.userId, 'a signed-up user')) return;
+    await traced(async () => {
+      freshBrowser();
+      const err = await expectRefusal(api.auth.login({ email, password: `${password}x` }), [400, 401], 'login with a wrong password');
+      assert.ok(err instanceof FronteggApiError, `expected FronteggApiError, got ${err}`);
+      assert.ok(Array.isArray(err.errors) && err.errors.length > 0, `error body must carry errors: [...], got ${JSON.stringify(err.errors)}`);
+      assert.notEqual(err.errorCode, GENERIC_ERROR_CODE, 'error body must carry its own errorCode');
+      assert.match(String(err.errorCode), /^ER-/, 'error body errorCode');
+    });
+  });
+});
