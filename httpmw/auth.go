@@ -54,6 +54,9 @@ func (h *Handler) authenticate(c *call) error {
 	if err != nil {
 		return err
 	}
+	if c.route.Perm != "" && !identity.Can(p, c.route.Perm) {
+		return &identity.Error{Kind: identity.ErrForbidden, Code: identity.CodeForbidden, Message: "missing permission " + c.route.Perm}
+	}
 	if p != nil {
 		c.principal = p
 		c.r = c.r.WithContext(identity.NewContext(c.r.Context(), p))
@@ -87,5 +90,31 @@ func require(id *identity.Identity, kind AuthKind) func(http.Handler) http.Handl
 			}
 			next.ServeHTTP(w, r.WithContext(identity.NewContext(r.Context(), p)))
 		})
+	}
+}
+
+// RequirePermission is middleware for the host application's routes: the
+// request needs a valid access token whose principal holds the permission
+// key (wildcards such as "fe.secure.*" in the token are honoured). Missing
+// token: JSON 401; missing permission: JSON 403.
+func RequirePermission(id *identity.Identity, key string) func(http.Handler) http.Handler {
+	return requireWith(id, func(p *identity.Principal) bool { return identity.Can(p, key) }, "missing permission "+key)
+}
+
+// RequireRole is RequirePermission for a role key.
+func RequireRole(id *identity.Identity, key string) func(http.Handler) http.Handler {
+	return requireWith(id, func(p *identity.Principal) bool { return identity.HasRole(p, key) }, "missing role "+key)
+}
+
+func requireWith(id *identity.Identity, allowed func(*identity.Principal) bool, refusal string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return require(id, User)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			p, _ := identity.FromContext(r.Context())
+			if !allowed(p) {
+				writeError(w, r, nil, &identity.Error{Kind: identity.ErrForbidden, Code: identity.CodeForbidden, Message: refusal})
+				return
+			}
+			next.ServeHTTP(w, r)
+		}))
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -51,6 +52,9 @@ type Route struct {
 	Path        string
 	OperationID string
 	Auth        AuthKind
+	// Perm is the permission key a user principal must hold (see
+	// identity.Can); empty for none. The environment token holds them all.
+	Perm string
 	// Status is the success status (200 when zero).
 	Status int
 	handle func(c *call) (any, error)
@@ -159,6 +163,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, h.log, err)
 		return
 	}
+	if p, ok := out.(pageLinker); ok {
+		p.Link(c.pageURL)
+	}
 	status := rt.Status
 	if status == 0 {
 		status = http.StatusOK
@@ -194,6 +201,57 @@ func (c *call) param(name string) string {
 }
 
 func (c *call) query(name string) string { return c.r.URL.Query().Get(name) }
+
+// pageLinker is a listing page whose links the handler fills in.
+type pageLinker interface {
+	Link(url func(offset int) string)
+}
+
+// pageURL is the address of the same listing starting at offset.
+func (c *call) pageURL(offset int) string {
+	q := c.r.URL.Query()
+	q.Set("_offset", strconv.Itoa(offset))
+	return c.r.URL.Path + "?" + q.Encode()
+}
+
+// queryInt reads an optional integer query parameter.
+func (c *call) queryInt(name string) (int, error) {
+	v := c.query(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, badRequest("query parameter %s must be an integer", name)
+	}
+	return n, nil
+}
+
+// queryBool reads an optional boolean query parameter.
+func (c *call) queryBool(name string) (*bool, error) {
+	v := c.query(name)
+	if v == "" {
+		return nil, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return nil, badRequest("query parameter %s must be true or false", name)
+	}
+	return &b, nil
+}
+
+// pageQuery reads _limit, _offset, _sortBy and _order.
+func (c *call) pageQuery() (identity.PageQuery, error) {
+	limit, err := c.queryInt("_limit")
+	if err != nil {
+		return identity.PageQuery{}, err
+	}
+	offset, err := c.queryInt("_offset")
+	if err != nil {
+		return identity.PageQuery{}, err
+	}
+	return identity.PageQuery{Limit: limit, Offset: offset, SortBy: c.query("_sortBy"), Order: c.query("_order")}, nil
+}
 
 func (c *call) client() identity.ClientInfo {
 	ip := c.r.RemoteAddr
