@@ -9,19 +9,14 @@ import (
 )
 
 // refreshCookieName is fe_refresh_<client id without dashes>, the cookie the
-// official browser client expects. The client id is read once.
+// official browser client expects. It is read per use (one small store read
+// beside a ~1 ms token signature) so a changed client id takes effect at once.
 func (h *Handler) refreshCookieName(c *call) (string, error) {
-	h.cookieMu.Lock()
-	defer h.cookieMu.Unlock()
-	if h.cookieName != "" {
-		return h.cookieName, nil
-	}
 	clientID, err := h.id.ClientID(c.ctx())
 	if err != nil {
 		return "", err
 	}
-	h.cookieName = "fe_refresh_" + strings.ReplaceAll(clientID, "-", "")
-	return h.cookieName, nil
+	return "fe_refresh_" + strings.ReplaceAll(clientID, "-", ""), nil
 }
 
 // refreshTokenOf returns the refresh token of the request: the cookie, or a

@@ -17,7 +17,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/yolkauth/yolk/identity"
 )
@@ -72,9 +71,6 @@ type Handler struct {
 	maxBody int64
 	root    *node
 	routes  []*Route
-
-	cookieMu   sync.Mutex
-	cookieName string
 }
 
 // Option configures a Handler.

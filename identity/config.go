@@ -71,11 +71,17 @@ func (id *Identity) forgetConfig() {
 }
 
 // hs256Secret provides the HS256 secret to the token issuer, generating and
-// storing it the first time it is needed.
+// storing it the first time it is needed. While the environment signs with
+// RS256 there is no secret, so HS256 tokens are refused (the algorithm is
+// pinned) and an unauthenticated HS256 token cannot make the server write
+// one.
 func (id *Identity) hs256Secret(ctx context.Context) ([]byte, error) {
 	cfg, err := id.config(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.JWTAlgorithm != "HS256" {
+		return nil, nil
 	}
 	if cfg.JWTSecret != "" {
 		return []byte(cfg.JWTSecret), nil

@@ -57,9 +57,18 @@ func (id *Identity) MyTenantsWithActive(ctx context.Context, p *Principal) (*MyT
 	if err != nil {
 		return nil, err
 	}
+	active := p.TenantID
+	if active == "" {
+		// An environment token that names no tenant: the user's own choice.
+		rec, err := id.loadUser(ctx, id.store, p.UserID)
+		if err != nil {
+			return nil, err
+		}
+		active = rec.activeTenant()
+	}
 	out := &MyTenantsWithActive{Tenants: ts}
 	for i := range ts {
-		if ts[i].TenantID == p.TenantID {
+		if ts[i].TenantID == active {
 			out.ActiveTenant = &ts[i]
 		}
 	}

@@ -46,8 +46,8 @@ type UserTenant struct {
 	IsDisabled              bool       `json:"isDisabled"`
 }
 
-// User is a user as the API returns it (UserDto; CoreUserDto and UserV3Dto
-// are the same without roles and permissions).
+// User is a user as the API returns it (UserDto). It also serves as
+// CoreUserDto and UserV3Dto, of which it is a superset.
 type User struct {
 	ID                      string       `json:"id"`
 	Email                   string       `json:"email"`
@@ -451,7 +451,7 @@ func (id *Identity) checkPassword(ctx context.Context, find func() (*store.User,
 		}
 	}
 	if cred == nil || len(password) > 4*MaxPasswordLength {
-		id.hasher.burn(ctx, password)
+		id.hasher.burn(ctx, password[:min(len(password), 4*MaxPasswordLength)])
 		return nil, false, nil
 	}
 	ok, rehash, err := id.hasher.verify(ctx, password, cred.Hash)

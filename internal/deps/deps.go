@@ -1,7 +1,0 @@
-package deps
-
-import (
-	_ "github.com/alexedwards/argon2id"
-	_ "github.com/golang-jwt/jwt/v5"
-	_ "modernc.org/sqlite"
-)
