@@ -182,3 +182,14 @@ type EnvConfig struct {
 	AllowCustomLoginTenantSwitch       bool
 	UpdatedAt                          time.Time
 }
+
+// Setting is a named configuration document (JSON) of an environment, or of
+// one tenant of it when TenantID is set: policies, captcha settings, group
+// settings and the like. The identity layer owns the document's shape.
+type Setting struct {
+	EnvID     string
+	TenantID  string // "" for the environment-wide value
+	Name      string
+	Value     string // JSON
+	UpdatedAt time.Time
+}

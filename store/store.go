@@ -171,6 +171,22 @@ type OneTimeTokenStore interface {
 	DeleteUserOneTimeTokens(ctx context.Context, userID, kind string) (int, error)
 }
 
+// SettingStore keeps named configuration documents per environment and
+// per tenant.
+type SettingStore interface {
+	// GetSetting returns the setting name of (envID, tenantID); tenantID ""
+	// is the environment-wide value. ErrNotFound if it was never saved.
+	GetSetting(ctx context.Context, envID, tenantID, name string) (*Setting, error)
+	// PutSetting inserts or replaces the setting (EnvID, TenantID, Name).
+	PutSetting(ctx context.Context, s *Setting) error
+	// DeleteSetting removes it; ErrNotFound if absent.
+	DeleteSetting(ctx context.Context, envID, tenantID, name string) error
+	// ListSettings returns every value of name in envID (the
+	// environment-wide one and each tenant's), ordered by tenant id, the
+	// environment-wide value first.
+	ListSettings(ctx context.Context, envID, name string) ([]Setting, error)
+}
+
 // Store composes every capability a backend provides.
 type Store interface {
 	EnvironmentStore
@@ -183,6 +199,7 @@ type Store interface {
 	RefreshTokenStore
 	SigningKeyStore
 	OneTimeTokenStore
+	SettingStore
 
 	// InTx runs fn with a Store whose writes commit together if fn returns
 	// nil and are all discarded if it returns an error (or panics). Reads

@@ -46,6 +46,8 @@ type state struct {
 	otts       map[string]*store.OneTimeToken
 	ottByHash  map[string]string // scopedKey(kind, hex(hash)) → token id
 	ottsByUser index             // user id → token ids
+
+	settings map[string]*store.Setting // settingKey(env, tenant, name)
 }
 
 func newState() *state {
@@ -72,6 +74,7 @@ func newState() *state {
 		otts:             map[string]*store.OneTimeToken{},
 		ottByHash:        map[string]string{},
 		ottsByUser:       index{},
+		settings:         map[string]*store.Setting{},
 	}
 }
 
@@ -101,6 +104,7 @@ func (st *state) clone() *state {
 		otts:             maps.Clone(st.otts),
 		ottByHash:        maps.Clone(st.ottByHash),
 		ottsByUser:       st.ottsByUser.clone(),
+		settings:         maps.Clone(st.settings),
 	}
 }
 

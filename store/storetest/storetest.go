@@ -46,6 +46,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"RefreshTokens", refreshTokenTests},
 		{"SigningKeys", signingKeyTests},
 		{"OneTimeTokens", oneTimeTokenTests},
+		{"Settings", settingTests},
 		{"Transactions", transactionTests},
 		{"Concurrency", concurrencyTests},
 	}
