@@ -200,6 +200,9 @@ type Store interface {
 	SigningKeyStore
 	OneTimeTokenStore
 	SettingStore
+	RoleStore
+	PermissionStore
+	PermissionCategoryStore
 
 	// InTx runs fn with a Store whose writes commit together if fn returns
 	// nil and are all discarded if it returns an error (or panics). Reads

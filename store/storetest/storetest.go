@@ -47,6 +47,9 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"SigningKeys", signingKeyTests},
 		{"OneTimeTokens", oneTimeTokenTests},
 		{"Settings", settingTests},
+		{"Roles", roleTests},
+		{"Permissions", permissionTests},
+		{"PermissionCategories", permissionCategoryTests},
 		{"Transactions", transactionTests},
 		{"Concurrency", concurrencyTests},
 	}
