@@ -11,6 +11,9 @@ func routeTable() []Route {
 		userRoutes,
 		meRoutes,
 		configurationRoutes,
+		roleRoutes,
+		permissionRoutes,
+		userRoleRoutes,
 	} {
 		all = append(all, area...)
 	}

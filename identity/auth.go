@@ -179,6 +179,9 @@ func (id *Identity) newRefreshToken(sess *store.Session, now time.Time, ttl time
 // tokenResponse signs the access token for sess and wraps it with refresh.
 func (id *Identity) tokenResponse(ctx context.Context, cfg store.EnvConfig, rec *userRecord, sess *store.Session, refresh string) (*AuthResponse, error) {
 	c := id.accessClaims(rec, sess)
+	if err := id.authzClaims(ctx, cfg, c, rec, sess.TenantID); err != nil {
+		return nil, err
+	}
 	ttl := time.Duration(cfg.DefaultTokenExpiration) * time.Second
 	access, exp, err := id.issuer.Sign(ctx, cfg.JWTAlgorithm, c, ttl)
 	if err != nil {
