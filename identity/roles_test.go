@@ -458,8 +458,7 @@ func TestTenantRoles(t *testing.T) {
 		wantErr(t, err, c.kind)
 	}
 	// A user whose strongest role is level 1 cannot base a role on level 0.
-	weak := e.userIn(t, "weak@example.com", tn, ro.ID)
-	_ = weak
+	e.userIn(t, "weak@example.com", tn, ro.ID)
 	wp := e.principal(t, e.login(t, "weak@example.com").AccessToken)
 	_, err = e.id.CreateTenantRole(ctx, wp, identity.CreateTenantRoleInput{Key: "w", Name: "W", BaseRoleID: e.roleByKey(t, identity.RoleAdmin).ID, PermissionIDs: []string{}})
 	wantErr(t, err, identity.ErrForbidden)
@@ -484,7 +483,6 @@ func TestTenantRoles(t *testing.T) {
 	if got := roleKeys(otherPage.Items); !slices.Equal(got, []string{"Admin", "ReadOnly", "reporter", "theirs"}) {
 		t.Fatalf("other tenant's roles = %v", got)
 	}
-	_ = other
 	all, _ := e.id.ListTenantRoles(ctx, vendorIn(""), identity.RoleQuery{Page: identity.PageQuery{Limit: 100}})
 	if all.Metadata.TotalItems != 7 {
 		t.Fatalf("the environment sees %d roles, want 7", all.Metadata.TotalItems)
