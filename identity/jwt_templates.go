@@ -416,7 +416,7 @@ func validateClaims(claims map[string]any) error {
 		return invalid("templateSchema.claims", "templateSchema.claims holds at most %d claims", maxTemplateClaims)
 	}
 	if b, err := json.Marshal(claims); err != nil || len(b) > maxTemplateClaimsBytes {
-		return invalid("templateSchema.claims", "templateSchema.claims must encode to at most %d bytes of JSON", maxTemplateClaimsBytes)
+		return invalid("templateSchema.claims", "templateSchema.claims must be JSON of at most %d bytes", maxTemplateClaimsBytes)
 	}
 	for name, v := range claims {
 		field := "templateSchema.claims." + name
@@ -604,6 +604,29 @@ func claimText(v any) string {
 	return string(b)
 }
 
+// jsonClaims returns claims as they read back from JSON (numbers become
+// float64, structs become maps), so that a template returned on create or
+// update equals the stored one. claims has passed validateClaims.
+func jsonClaims(claims map[string]any) map[string]any {
+	b, err := json.Marshal(claims)
+	if err != nil {
+		return claims
+	}
+	var out map[string]any
+	if err := json.Unmarshal(b, &out); err != nil {
+		return claims
+	}
+	return out
+}
+
+func cloneString(s *string) *string {
+	if s == nil {
+		return nil
+	}
+	c := *s
+	return &c
+}
+
 // validate checks a template input; create requires every required field.
 func (in JWTTemplateInput) validate(create bool) error {
 	if create {
@@ -688,8 +711,8 @@ func (id *Identity) CreateJWTTemplate(ctx context.Context, in JWTTemplateInput) 
 	}
 	now := id.now()
 	t := JWTTemplate{
-		ID: id.newID(), VendorID: id.envID, Key: *in.Key, Name: *in.Name, Description: in.Description,
-		Expiration: *in.Expiration, Algorithm: *in.Algorithm, TemplateSchema: JWTTemplateSchema{Claims: in.TemplateSchema.Claims},
+		ID: id.newID(), VendorID: id.envID, Key: *in.Key, Name: *in.Name, Description: cloneString(in.Description),
+		Expiration: *in.Expiration, Algorithm: *in.Algorithm, TemplateSchema: JWTTemplateSchema{Claims: jsonClaims(in.TemplateSchema.Claims)},
 		CreatedAt: now, UpdatedAt: now,
 	}
 	err := id.changeTemplates(ctx, func(_ store.Store, tpls []JWTTemplate) ([]JWTTemplate, error) {
@@ -785,12 +808,12 @@ func (id *Identity) UpdateJWTTemplate(ctx context.Context, templateID string, in
 		}
 		setStr(&t.Name, in.Name)
 		if in.Description != nil {
-			t.Description = in.Description
+			t.Description = cloneString(in.Description)
 		}
 		setInt(&t.Expiration, in.Expiration)
 		setStr(&t.Algorithm, in.Algorithm)
 		if in.TemplateSchema != nil {
-			t.TemplateSchema = JWTTemplateSchema{Claims: in.TemplateSchema.Claims}
+			t.TemplateSchema = JWTTemplateSchema{Claims: jsonClaims(in.TemplateSchema.Claims)}
 		}
 		t.UpdatedAt = id.now()
 		tpls[i], out = t, t

@@ -210,6 +210,9 @@ func TestJWTTemplateCRUD(t *testing.T) {
 		{func(in *identity.JWTTemplateInput) {
 			in.TemplateSchema = &identity.JWTTemplateSchema{Claims: map[string]any{"until": "{{exp}}"}}
 		}, "templateSchema.claims.until"},
+		{func(in *identity.JWTTemplateInput) {
+			in.TemplateSchema = &identity.JWTTemplateSchema{Claims: map[string]any{"f": func() {}}}
+		}, "templateSchema.claims"},
 	} {
 		in := valid()
 		c.change(&in)
@@ -233,7 +236,10 @@ func TestJWTTemplateCRUD(t *testing.T) {
 	_, err = e.id.CreateJWTTemplate(ctx, valid())
 	wantErr(t, err, identity.ErrConflict)
 	e.clock.Advance(time.Second)
-	long := newTemplate(t, e, "long", "HS256", identity.MaxJWTTemplateExpiration, map[string]any{"a": 1})
+	long := newTemplate(t, e, "long", "HS256", identity.MaxJWTTemplateExpiration, map[string]any{"a": 1, "b": []string{"x"}})
+	if got, err := e.id.GetJWTTemplate(ctx, long.ID); err != nil || !reflect.DeepEqual(got, long) {
+		t.Fatalf("GetJWTTemplate = %+v, %v; want what CreateJWTTemplate returned, %+v", got, err, long)
+	}
 	e.clock.Advance(time.Second)
 	newTemplate(t, e, "alpha", "RS256", 60, map[string]any{})
 
