@@ -11,6 +11,9 @@ func routeTable() []Route {
 		userRoutes,
 		meRoutes,
 		configurationRoutes,
+		userInviteRoutes,
+		activationLinkRoutes,
+		lifecycleRoutes,
 	} {
 		all = append(all, area...)
 	}
