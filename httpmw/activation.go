@@ -18,11 +18,7 @@ func activateWithCode(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	res, err := c.id().ActivateUserWithCode(c.ctx(), in, c.client())
-	if err != nil {
-		return nil, err
-	}
-	return res, c.h.setRefreshCookie(c, res)
+	return c.tokens(c.id().ActivateUserWithCode(c.ctx(), in, c.client()))
 }
 
 func resendActivation(c *call) (any, error) {

@@ -30,11 +30,7 @@ func acceptInvitation(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	res, err := c.id().AcceptInvitation(c.ctx(), in, c.client())
-	if err != nil {
-		return nil, err
-	}
-	return res, c.h.setRefreshCookie(c, res)
+	return c.tokens(c.id().AcceptInvitation(c.ctx(), in, c.client()))
 }
 
 func acceptInvitationWithCode(c *call) (any, error) {
@@ -42,11 +38,7 @@ func acceptInvitationWithCode(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	res, err := c.id().AcceptInvitationWithCode(c.ctx(), in, c.client())
-	if err != nil {
-		return nil, err
-	}
-	return res, c.h.setRefreshCookie(c, res)
+	return c.tokens(c.id().AcceptInvitationWithCode(c.ctx(), in, c.client()))
 }
 
 // resetInvitationBody is ResetTenantInvitationDto.
