@@ -210,6 +210,21 @@ func TestCaptchaEnforced(t *testing.T) {
 		t.Fatalf("ActivateUser with a passing token: %v", err)
 	}
 
+	// Activation with the e-mailed code obeys the policy too.
+	in2 := signUpInput("cody@example.com")
+	in2.RecaptchaToken = captchaPass
+	if _, err := e.id.SignUp(ctx, in2, identity.ClientInfo{}); err != nil {
+		t.Fatal(err)
+	}
+	mail := e.lastMail(t, "cody@example.com")
+	withCode := identity.ActivateWithCodeInput{ActivateInput: identity.ActivateInput{UserID: mail.userID, Token: mail.token}, Code: mail.code}
+	_, err = e.id.ActivateUserWithCode(ctx, withCode, identity.ClientInfo{})
+	wantField(t, err, "recaptchaToken")
+	withCode.RecaptchaToken = captchaPass
+	if _, err := e.id.ActivateUserWithCode(ctx, withCode, identity.ClientInfo{}); err != nil {
+		t.Fatalf("ActivateUserWithCode with a passing token: %v", err)
+	}
+
 	// Disabled, nothing asks for a token.
 	if _, err := e.id.UpdateCaptchaPolicy(ctx, captchaPolicy(false, 0.8)); err != nil {
 		t.Fatal(err)

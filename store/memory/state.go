@@ -48,6 +48,8 @@ type state struct {
 	ottsByUser index             // user id → token ids
 
 	settings map[string]*store.Setting // settingKey(env, tenant, name)
+
+	tasks map[string]*store.Task
 }
 
 func newState() *state {
@@ -75,6 +77,7 @@ func newState() *state {
 		ottByHash:        map[string]string{},
 		ottsByUser:       index{},
 		settings:         map[string]*store.Setting{},
+		tasks:            map[string]*store.Task{},
 	}
 }
 
@@ -105,6 +108,7 @@ func (st *state) clone() *state {
 		ottByHash:        maps.Clone(st.ottByHash),
 		ottsByUser:       st.ottsByUser.clone(),
 		settings:         maps.Clone(st.settings),
+		tasks:            maps.Clone(st.tasks),
 	}
 }
 

@@ -47,6 +47,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"SigningKeys", signingKeyTests},
 		{"OneTimeTokens", oneTimeTokenTests},
 		{"Settings", settingTests},
+		{"Tasks", taskTests},
 		{"Transactions", transactionTests},
 		{"Concurrency", concurrencyTests},
 	}
