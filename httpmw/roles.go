@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/yolkauth/yolk/identity"
 )
@@ -19,24 +18,10 @@ var roleRoutes = []Route{
 	{Method: http.MethodPut, Path: "/resources/roles/v1/{roleId}/tenant", OperationID: "PermissionsControllerV1_updateRoleTenant", Auth: Vendor, handle: setRoleTenant},
 
 	// Account roles (self-service, in the caller's tenant).
-	{Method: http.MethodGet, Path: "/resources/roles/v2", OperationID: "PermissionsControllerV2_getAllRoles", Auth: User, Perm: "fe.secure.read.roles", handle: listTenantRoles},
-	{Method: http.MethodPost, Path: "/resources/roles/v2", OperationID: "RolesControllerV2_addRole", Auth: User, Perm: "fe.secure.write.roles", handle: createTenantRole},
-	{Method: http.MethodGet, Path: "/resources/roles/v2/distinct-levels", OperationID: "RolesControllerV2_getDistinctLevels", Auth: User, Perm: "fe.secure.read.roles", handle: distinctRoleLevels},
+	{Method: http.MethodGet, Path: "/resources/roles/v2", OperationID: "PermissionsControllerV2_getAllRoles", Auth: User, Perm: identity.PermReadRoles, handle: listTenantRoles},
+	{Method: http.MethodPost, Path: "/resources/roles/v2", OperationID: "RolesControllerV2_addRole", Auth: User, Perm: identity.PermWriteRoles, handle: createTenantRole},
+	{Method: http.MethodGet, Path: "/resources/roles/v2/distinct-levels", OperationID: "RolesControllerV2_getDistinctLevels", Auth: User, Perm: identity.PermReadRoles, handle: distinctRoleLevels},
 	{Method: http.MethodGet, Path: "/resources/roles/v2/distinct-tenants", OperationID: "RolesControllerV2_getDistinctTenants", Auth: Vendor, handle: distinctRoleTenants},
-}
-
-// queryList reads a list query parameter, given repeated (a=1&a=2), comma
-// separated (a=1,2), or both; empty items are dropped.
-func (c *call) queryList(name string) []string {
-	var out []string
-	for _, v := range c.r.URL.Query()[name] {
-		for _, item := range strings.Split(v, ",") {
-			if item = strings.TrimSpace(item); item != "" {
-				out = append(out, item)
-			}
-		}
-	}
-	return out
 }
 
 // queryInts reads a list query parameter of integers.

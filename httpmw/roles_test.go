@@ -60,6 +60,18 @@ func (s *testServer) memberToken(t testing.TB, email, tenantID string, roleIDs .
 	return wantString(t, m, "accessToken"), u.ID
 }
 
+// readOnlyToken creates, in a new tenant, a user holding only the built-in
+// ReadOnly role (no write or delete permission) and returns its access
+// token and id.
+func (s *testServer) readOnlyToken(t testing.TB, email string) (token, userID string) {
+	t.Helper()
+	tn, err := s.id.CreateTenant(context.Background(), identity.CreateTenantInput{Name: "Read-only of " + email})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.memberToken(t, email, tn.ID, s.roleID(t, identity.RoleReadOnly))
+}
+
 // keysOf returns the "key" of each object, sorted.
 func keysOf(items []any) []string {
 	var out []string

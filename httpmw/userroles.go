@@ -7,9 +7,9 @@ import (
 )
 
 var userRoleRoutes = []Route{
-	{Method: http.MethodPost, Path: "/resources/users/v1/{userId}/roles", OperationID: "UsersControllerV1_addRolesToUser", Auth: User, Perm: "fe.secure.write.usersRoles", Status: http.StatusCreated, handle: assignUserRoles},
-	{Method: http.MethodDelete, Path: "/resources/users/v1/{userId}/roles", OperationID: "UsersControllerV1_deleteRolesFromUser", Auth: User, Perm: "fe.secure.delete.usersRoles", handle: unassignUserRoles},
-	{Method: http.MethodGet, Path: "/resources/users/v3/roles", OperationID: "UsersControllerV3_getUsersRoles", Auth: User, Perm: "fe.secure.read.users", handle: listUsersRoles},
+	{Method: http.MethodPost, Path: "/resources/users/v1/{userId}/roles", OperationID: "UsersControllerV1_addRolesToUser", Auth: User, Perm: identity.PermWriteUsersRoles, Status: http.StatusCreated, handle: assignUserRoles},
+	{Method: http.MethodDelete, Path: "/resources/users/v1/{userId}/roles", OperationID: "UsersControllerV1_deleteRolesFromUser", Auth: User, Perm: identity.PermDeleteUsersRoles, handle: unassignUserRoles},
+	{Method: http.MethodGet, Path: "/resources/users/v3/roles", OperationID: "UsersControllerV3_getUsersRoles", Auth: User, Perm: identity.PermReadUsers, handle: listUsersRoles},
 	{Method: http.MethodPatch, Path: "/resources/vendor-only/users/v1/{userId}/roles/bulk", OperationID: "VendorOnlyUsers_bulkUpdateRolesAcrossAllTenants", Auth: Vendor, handle: bulkUpdateUserRoles},
 	{Method: http.MethodGet, Path: "/resources/vendor-only/users/v1/bulk-roles/status/{taskId}", OperationID: "VendorOnlyUsers_getBulkRolesTaskStatus", Auth: Vendor, handle: getBulkRolesTask},
 }

@@ -81,7 +81,7 @@ func TestBulkRolesRoutes(t *testing.T) {
 
 	st := s.do(t, http.MethodGet, "/resources/vendor-only/users/v1/bulk-roles/status/"+taskID, nil, accessToken(vt)).want(t, http.StatusOK).object(t)
 	wantKeys(t, "task", st, "id", "userId", "status", "totalTenants", "processedTenants", "addedRoleIds", "removedRoleIds")
-	if st["status"] != identity.TaskCompleted || st["id"] != taskID {
+	if st["status"] != identity.BulkRolesCompleted || st["id"] != taskID {
 		t.Fatalf("task = %v", st)
 	}
 	s.do(t, http.MethodGet, "/resources/vendor-only/users/v1/bulk-roles/status/no-such-task", nil, accessToken(vt)).wantError(t, http.StatusNotFound)

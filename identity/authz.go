@@ -265,18 +265,6 @@ func (id *Identity) userView(ctx context.Context, st store.Store, rec *userRecor
 	return v, nil
 }
 
-// actingTenant is the tenant a principal acts in: its token's, or the
-// frontegg-tenant-id header sent with an environment token.
-func actingTenant(p *Principal) (string, error) {
-	if p == nil {
-		return "", unauthorized("", "authentication required")
-	}
-	if p.TenantID == "" {
-		return "", invalid("frontegg-tenant-id", "the frontegg-tenant-id header is required with an environment token")
-	}
-	return p.TenantID, nil
-}
-
 // callerLevel is the strongest (lowest) role level the principal holds in
 // tenantID; limited is false for the environment, which may do anything.
 // A user without roles gets a level weaker than every role.

@@ -16,6 +16,16 @@ import (
 // 0, the strongest, to MaxRoleLevel.
 const MaxRoleLevel = 32767
 
+// Permission keys the account-roles and user-roles operations require of a
+// user principal (the environment token holds every permission).
+const (
+	PermReadRoles        = "fe.secure.read.roles"
+	PermWriteRoles       = "fe.secure.write.roles"
+	PermReadUsers        = "fe.secure.read.users"
+	PermWriteUsersRoles  = "fe.secure.write.usersRoles"
+	PermDeleteUsersRoles = "fe.secure.delete.usersRoles"
+)
+
 func (id *Identity) roleView(r *store.Role) Role {
 	return Role{
 		ID: r.ID, VendorID: r.EnvID, TenantID: r.TenantID, Key: r.Key, Name: r.Name, Description: r.Description,
@@ -463,19 +473,20 @@ type RoleQuery struct {
 var roleSortFields = []string{"createdAt", "key", "name", "description", "isDefault", "firstUserRole", "level", "updatedAt", "permissions", "userTenants"}
 
 // rolesScope returns the roles a principal may see with the account-roles
-// routes: a user (or the environment naming a tenant) sees the roles usable
-// in its tenant; the environment without a tenant sees every role.
+// routes: a user holding fe.secure.read.roles (or the environment naming a
+// tenant) sees the roles usable in its tenant; the environment without a
+// tenant sees every role.
 func (id *Identity) rolesScope(ctx context.Context, p *Principal) (tenantID string, roles []store.Role, err error) {
 	if p == nil {
 		return "", nil, unauthorized("", "authentication required")
 	}
-	tenantID = p.TenantID
-	if !p.Vendor {
-		if tenantID, err = actingTenant(p); err != nil {
+	if !p.Vendor || p.TenantID != "" {
+		if tenantID, err = id.actingTenant(ctx, p, PermReadRoles); err != nil {
 			return "", nil, err
 		}
-	} else if err := id.checkTenant(ctx, id.store, tenantID); err != nil {
-		return "", nil, err
+		if err := id.checkTenant(ctx, id.store, tenantID); err != nil {
+			return "", nil, err
+		}
 	}
 	roles, err = id.store.ListRoles(ctx, id.envID)
 	if err != nil {
@@ -488,7 +499,8 @@ func (id *Identity) rolesScope(ctx context.Context, p *Principal) (tenantID stri
 }
 
 // ListTenantRoles lists, a page at a time, the roles usable in the
-// principal's tenant (GET roles/v2).
+// principal's tenant (GET roles/v2); a user principal needs
+// fe.secure.read.roles.
 func (id *Identity) ListTenantRoles(ctx context.Context, p *Principal, q RoleQuery) (*Page[Role], error) {
 	pq, err := q.Page.normalize(roleSortFields...)
 	if err != nil {
@@ -610,7 +622,7 @@ func (in *CreateTenantRoleInput) validate() error {
 }
 
 // CreateTenantRole creates a role of the principal's tenant (POST
-// roles/v2). Its level is the base role's, which must be usable in the
+// roles/v2); a user principal needs fe.secure.write.roles. Its level is the base role's, which must be usable in the
 // tenant and no stronger than the caller's strongest role. Its permissions
 // are permissionIds, each classified NEVER refused and each one the caller
 // does not hold itself refused, plus every permission classified ALWAYS.
@@ -618,7 +630,7 @@ func (id *Identity) CreateTenantRole(ctx context.Context, p *Principal, in Creat
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
-	tenantID, err := actingTenant(p)
+	tenantID, err := id.actingTenant(ctx, p, PermWriteRoles)
 	if err != nil {
 		return nil, err
 	}

@@ -457,11 +457,27 @@ func TestTenantRoles(t *testing.T) {
 		}
 		wantErr(t, err, c.kind)
 	}
-	// A user whose strongest role is level 1 cannot base a role on level 0.
-	e.userIn(t, "weak@example.com", tn, ro.ID)
+	// A user may create account roles with fe.secure.write.roles, and only
+	// on a base role no stronger than its own strongest (here level 1).
+	e.userIn(t, "reader@example.com", tn, ro.ID)
+	rp := e.principal(t, e.login(t, "reader@example.com").AccessToken)
+	_, err = e.id.CreateTenantRole(ctx, rp, identity.CreateTenantRoleInput{Key: "w", Name: "W", BaseRoleID: ro.ID, PermissionIDs: []string{}})
+	wantErr(t, err, identity.ErrForbidden)
+	editor, err := e.id.CreateRoles(ctx, tn, []identity.CreateRoleInput{{Key: "roles-editor", Name: "Roles editor", Level: ptr(1)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.id.SetRolePermissions(ctx, tn, editor[0].ID, []string{e.permByKey(t, identity.PermWriteRoles).ID}); err != nil {
+		t.Fatal(err)
+	}
+	e.userIn(t, "weak@example.com", tn, editor[0].ID)
 	wp := e.principal(t, e.login(t, "weak@example.com").AccessToken)
 	_, err = e.id.CreateTenantRole(ctx, wp, identity.CreateTenantRoleInput{Key: "w", Name: "W", BaseRoleID: e.roleByKey(t, identity.RoleAdmin).ID, PermissionIDs: []string{}})
 	wantErr(t, err, identity.ErrForbidden)
+	weakRole, err := e.id.CreateTenantRole(ctx, wp, identity.CreateTenantRoleInput{Key: "w", Name: "W", BaseRoleID: ro.ID, PermissionIDs: []string{}})
+	if err != nil || weakRole.Level != 1 {
+		t.Fatalf("role on an equal base = %+v, %v", weakRole, err)
+	}
 
 	// Listing: the tenant sees environment roles and its own, never
 	// another tenant's.
@@ -473,10 +489,10 @@ func TestTenantRoles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := roleKeys(page.Items); !slices.Equal(got, []string{"Admin", "ReadOnly", "helpdesk", "reporter", "support", "y"}) {
+	if got := roleKeys(page.Items); !slices.Equal(got, []string{"Admin", "ReadOnly", "helpdesk", "reporter", "roles-editor", "support", "w", "y"}) {
 		t.Fatalf("tenant roles = %v", got)
 	}
-	if page.Metadata.TotalItems != 6 || page.Metadata.TotalPages != 1 {
+	if page.Metadata.TotalItems != 8 || page.Metadata.TotalPages != 1 {
 		t.Fatalf("metadata = %+v", page.Metadata)
 	}
 	otherPage, _ := e.id.ListTenantRoles(ctx, otherP, identity.RoleQuery{})
@@ -484,8 +500,8 @@ func TestTenantRoles(t *testing.T) {
 		t.Fatalf("other tenant's roles = %v", got)
 	}
 	all, _ := e.id.ListTenantRoles(ctx, vendorIn(""), identity.RoleQuery{Page: identity.PageQuery{Limit: 100}})
-	if all.Metadata.TotalItems != 7 {
-		t.Fatalf("the environment sees %d roles, want 7", all.Metadata.TotalItems)
+	if all.Metadata.TotalItems != 9 {
+		t.Fatalf("the environment sees %d roles, want 9", all.Metadata.TotalItems)
 	}
 
 	// Filters, sorting, paging.
@@ -495,11 +511,12 @@ func TestTenantRoles(t *testing.T) {
 		want []string
 	}{
 		{"levels", identity.RoleQuery{Levels: []int{0, 5}, Page: identity.PageQuery{SortBy: "key"}}, []string{"Admin", "reporter"}},
-		{"tenant ids", identity.RoleQuery{TenantIDs: []string{tn}, Page: identity.PageQuery{SortBy: "key"}}, []string{"helpdesk", "support", "y"}},
+		{"tenant ids", identity.RoleQuery{TenantIDs: []string{tn}, Page: identity.PageQuery{SortBy: "key"}}, []string{"helpdesk", "roles-editor", "support", "w", "y"}},
 		{"filter", identity.RoleQuery{Filter: "HELP", Page: identity.PageQuery{SortBy: "key"}}, []string{"helpdesk"}},
 		{"level desc", identity.RoleQuery{Page: identity.PageQuery{SortBy: "level", Order: "desc", Limit: 2}}, []string{"reporter"}},
 		{"permissions", identity.RoleQuery{Page: identity.PageQuery{SortBy: "permissions", Order: "DESC", Limit: 1}}, []string{"Admin"}},
 		{"second page", identity.RoleQuery{Page: identity.PageQuery{SortBy: "key", Limit: 2, Offset: 2}}, []string{"helpdesk", "reporter"}},
+		{"last page", identity.RoleQuery{Page: identity.PageQuery{SortBy: "key", Limit: 3, Offset: 6}}, []string{"w", "y"}},
 	} {
 		pg, err := e.id.ListTenantRoles(ctx, p, c.q)
 		if err != nil {
@@ -516,13 +533,17 @@ func TestTenantRoles(t *testing.T) {
 			t.Fatalf("%s: %v, want %v", c.name, got, c.want)
 		}
 	}
-	// userTenants counts the tenant's holders.
-	byHolders, err := e.id.ListTenantRoles(ctx, p, identity.RoleQuery{Page: identity.PageQuery{SortBy: "userTenants", Order: "DESC", Limit: 2}})
+	// userTenants counts the tenant's holders: ReadOnly has two here (the
+	// other tenant's holders do not count), every other role at most one.
+	e.userIn(t, "reader2@example.com", tn, ro.ID)
+	e.userIn(t, "reader3@example.com", other.TenantID, e.roleByKey(t, "reporter").ID)
+	e.userIn(t, "reader4@example.com", other.TenantID, e.roleByKey(t, "reporter").ID)
+	byHolders, err := e.id.ListTenantRoles(ctx, p, identity.RoleQuery{Page: identity.PageQuery{SortBy: "userTenants", Order: "DESC", Limit: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := roleKeys(byHolders.Items); !slices.Equal(got, []string{"Admin", "ReadOnly"}) {
-		t.Fatalf("most held roles = %v", got)
+	if got := roleKeys(byHolders.Items); !slices.Equal(got, []string{"ReadOnly"}) {
+		t.Fatalf("most held role = %v", got)
 	}
 	_, err = e.id.ListTenantRoles(ctx, p, identity.RoleQuery{Page: identity.PageQuery{SortBy: "nonsense"}})
 	wantField(t, err, "_sortBy")

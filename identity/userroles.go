@@ -2,7 +2,9 @@ package identity
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/yolkauth/yolk/store"
@@ -60,7 +62,9 @@ type UserRoles struct {
 }
 
 // AssignUserRoles gives roles roleIDs to user userID in the principal's
-// tenant and returns the user's roles there. Each role must exist and be
+// tenant and returns the user's roles there. A user principal needs
+// fe.secure.write.usersRoles (UnassignUserRoles: fe.secure.delete.usersRoles)
+// and must still be an enabled member of its tenant. Each role must exist and be
 // usable in the tenant (else ErrInvalidInput); a user caller may only give
 // roles no stronger (level no lower) than its own strongest role
 // (ErrForbidden). Roles the user already holds are kept once.
@@ -76,7 +80,11 @@ func (id *Identity) UnassignUserRoles(ctx context.Context, p *Principal, userID 
 }
 
 func (id *Identity) changeUserRoles(ctx context.Context, p *Principal, userID string, roleIDs []string, add bool) (*UserRoles, error) {
-	tenantID, err := actingTenant(p)
+	perm := PermWriteUsersRoles
+	if !add {
+		perm = PermDeleteUsersRoles
+	}
+	tenantID, err := id.actingTenant(ctx, p, perm)
 	if err != nil {
 		return nil, err
 	}
@@ -144,10 +152,11 @@ type UserRoleIDs struct {
 const MaxUsersPerRolesQuery = 200
 
 // ListUsersRoles returns the roles assigned to each of userIDs in the
-// principal's tenant, in the order asked; users that are not members of the
+// principal's tenant (a user principal needs fe.secure.read.users), in the
+// order asked; users that are not members of the
 // tenant are left out.
 func (id *Identity) ListUsersRoles(ctx context.Context, p *Principal, userIDs []string) ([]UserRoleIDs, error) {
-	tenantID, err := actingTenant(p)
+	tenantID, err := id.actingTenant(ctx, p, PermReadUsers)
 	if err != nil {
 		return nil, err
 	}
@@ -192,13 +201,16 @@ func (id *Identity) ListUsersRoles(ctx context.Context, p *Principal, userIDs []
 	return out, nil
 }
 
-// Bulk roles task statuses.
+// Statuses of a bulk roles task (BulkRolesTaskStatusResponseDto.status).
 const (
-	TaskNotStarted          = "NotStarted"
-	TaskInProgress          = "InProgress"
-	TaskCompleted           = "Completed"
-	TaskCompletedWithErrors = "CompletedWithErrors"
+	BulkRolesNotStarted          = "NotStarted"
+	BulkRolesInProgress          = "InProgress"
+	BulkRolesCompleted           = "Completed"
+	BulkRolesCompletedWithErrors = "CompletedWithErrors"
 )
+
+// taskKindBulkRoles is the store.Task kind of a bulk roles update.
+const taskKindBulkRoles = "bulk-roles"
 
 // BulkRolesInput changes a user's roles across tenants
 // (BulkUpdateUserRolesRequestDto). TenantIDs limits the change to those of
@@ -240,9 +252,6 @@ type BulkRolesTask struct {
 	Errors           []BulkRolesTaskError `json:"errors"`
 }
 
-// bulkRolesTaskSetting names the setting a bulk roles task is kept in.
-func bulkRolesTaskSetting(taskID string) string { return "bulk-roles-task:" + taskID }
-
 // BulkUpdateUserRoles adds and removes roles of user userID in each of its
 // tenants (or in TenantIDs), in one change, and records the outcome as a
 // task that GetBulkRolesTask reads. A tenant the user does not belong to,
@@ -268,7 +277,7 @@ func (id *Identity) BulkUpdateUserRoles(ctx context.Context, userID string, in B
 			return nil, invalid("removeRoleIds", "role %q is both added and removed", r)
 		}
 	}
-	task := &BulkRolesTask{ID: id.newID(), UserID: userID, Status: TaskCompleted, AddedRoleIDs: add, RemovedRoleIDs: remove, Errors: []BulkRolesTaskError{}}
+	task := &BulkRolesTask{ID: id.newID(), UserID: userID, Status: BulkRolesCompleted, AddedRoleIDs: add, RemovedRoleIDs: remove, Errors: []BulkRolesTaskError{}}
 	res := &BulkRolesResult{TaskID: task.ID, UserID: userID, RolesAdded: []string{}, RolesRemoved: []string{}}
 	err := id.store.InTx(ctx, func(tx store.Store) error {
 		rec, err := id.loadUser(ctx, tx, userID)
@@ -333,9 +342,14 @@ func (id *Identity) BulkUpdateUserRoles(ctx context.Context, userID string, in B
 			}
 		}
 		if len(task.Errors) > 0 {
-			task.Status = TaskCompletedWithErrors
+			task.Status = BulkRolesCompletedWithErrors
 		}
-		return saveSetting(ctx, id, tx, "", bulkRolesTaskSetting(task.ID), task)
+		data, err := json.Marshal(task)
+		if err != nil {
+			return err
+		}
+		return tx.CreateTask(ctx, &store.Task{ID: task.ID, EnvID: id.envID, Kind: taskKindBulkRoles, Status: task.Status,
+			Data: string(data), CreatedAt: now, UpdatedAt: now})
 	})
 	if err != nil {
 		return nil, err
@@ -345,16 +359,17 @@ func (id *Identity) BulkUpdateUserRoles(ctx context.Context, userID string, in B
 
 // GetBulkRolesTask returns the state of bulk roles task taskID.
 func (id *Identity) GetBulkRolesTask(ctx context.Context, taskID string) (*BulkRolesTask, error) {
-	if taskID == "" {
-		return nil, notFound("task not found")
+	t, err := id.store.GetTask(ctx, id.envID, taskID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && t.Kind != taskKindBulkRoles) {
+		return nil, notFound("task %s not found", taskID)
 	}
-	var zero BulkRolesTask
-	task, err := loadSetting(ctx, id, id.store, "", bulkRolesTaskSetting(taskID), zero)
 	if err != nil {
 		return nil, err
 	}
-	if task.ID != taskID {
-		return nil, notFound("task %s not found", taskID)
+	var task BulkRolesTask
+	if err := json.Unmarshal([]byte(t.Data), &task); err != nil {
+		return nil, fmt.Errorf("identity: bulk roles task %s is corrupt: %w", taskID, err)
 	}
+	task.Status = t.Status
 	return &task, nil
 }

@@ -118,17 +118,31 @@ func TestAssignAndUnassignUserRoles(t *testing.T) {
 	_, err = e.id.AssignUserRoles(ctx, vendorIn(""), worker.ID, []string{ro.ID})
 	wantField(t, err, "frontegg-tenant-id")
 
-	// A caller cannot give or take roles stronger than its own.
+	// Without the permission a user may do neither.
 	if _, err := e.id.AssignUserRoles(ctx, vendorIn(tn), worker.ID, []string{ro.ID}); err != nil {
 		t.Fatal(err)
 	}
 	wp := e.principal(t, e.login(t, "worker@example.com").AccessToken)
+	_, err = e.id.AssignUserRoles(ctx, wp, worker.ID, []string{ro.ID})
+	wantErr(t, err, identity.ErrForbidden)
+	// With it, a caller cannot give or take roles stronger than its own.
+	manager := e.customRole(t, "", "user-manager", 1)
+	if _, err := e.id.SetRolePermissions(ctx, "", manager.ID, []string{e.permByKey(t, identity.PermWriteUsersRoles).ID, e.permByKey(t, identity.PermDeleteUsersRoles).ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.id.AssignUserRoles(ctx, vendorIn(tn), worker.ID, []string{manager.ID}); err != nil {
+		t.Fatal(err)
+	}
+	wp = e.principal(t, e.login(t, "worker@example.com").AccessToken)
 	_, err = e.id.AssignUserRoles(ctx, wp, worker.ID, []string{admin.ID})
 	wantErr(t, err, identity.ErrForbidden)
 	_, err = e.id.UnassignUserRoles(ctx, wp, boss.ID, []string{admin.ID})
 	wantErr(t, err, identity.ErrForbidden)
-	if got := e.memberRoles(t, boss.ID, tn); !slices.Equal(got, []string{admin.ID}) {
-		t.Fatalf("a refused unassign changed the boss's roles: %v", got)
+	if _, err := e.id.AssignUserRoles(ctx, wp, boss.ID, []string{auditor.ID}); err != nil {
+		t.Fatalf("assigning a weaker role: %v", err)
+	}
+	if got := e.memberRoles(t, boss.ID, tn); !slices.Equal(got, []string{admin.ID, auditor.ID}) {
+		t.Fatalf("the boss's roles after a refused unassign = %v", got)
 	}
 }
 
@@ -194,7 +208,7 @@ func TestBulkUpdateUserRoles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if task.ID != res.TaskID || task.Status != identity.TaskCompleted || task.TotalTenants != 2 || task.ProcessedTenants != 2 || len(task.Errors) != 0 {
+	if task.ID != res.TaskID || task.Status != identity.BulkRolesCompleted || task.TotalTenants != 2 || task.ProcessedTenants != 2 || len(task.Errors) != 0 {
 		t.Fatalf("task = %+v", task)
 	}
 
@@ -208,7 +222,7 @@ func TestBulkUpdateUserRoles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if task.Status != identity.TaskCompletedWithErrors || len(task.Errors) != 2 || res.AffectedTenants != 1 || task.TotalTenants != 3 {
+	if task.Status != identity.BulkRolesCompletedWithErrors || len(task.Errors) != 2 || res.AffectedTenants != 1 || task.TotalTenants != 3 {
 		t.Fatalf("task with errors = %+v, result %+v", task, res)
 	}
 	if !slices.Contains(e.memberRoles(t, u.ID, t2.ID), localToT2.ID) || slices.Contains(e.memberRoles(t, u.ID, t1), localToT2.ID) {

@@ -49,7 +49,8 @@ type state struct {
 
 	settings map[string]*store.Setting // settingKey(env, tenant, name)
 
-	rbac rbacState // roles, permissions, permission categories
+	rbac  rbacState // roles, permissions, permission categories
+	tasks map[string]*store.Task
 }
 
 func newState() *state {
@@ -78,6 +79,7 @@ func newState() *state {
 		ottsByUser:       index{},
 		settings:         map[string]*store.Setting{},
 		rbac:             newRBACState(),
+		tasks:            map[string]*store.Task{},
 	}
 }
 
@@ -109,6 +111,7 @@ func (st *state) clone() *state {
 		ottsByUser:       st.ottsByUser.clone(),
 		settings:         maps.Clone(st.settings),
 		rbac:             st.rbac.clone(),
+		tasks:            maps.Clone(st.tasks),
 	}
 }
 

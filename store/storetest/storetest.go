@@ -50,6 +50,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Roles", roleTests},
 		{"Permissions", permissionTests},
 		{"PermissionCategories", permissionCategoryTests},
+		{"Tasks", taskTests},
 		{"Transactions", transactionTests},
 		{"Concurrency", concurrencyTests},
 	}
