@@ -193,25 +193,28 @@ func (id *Identity) authzOf(ctx context.Context, st store.Store, s authzSubject,
 	if len(roleIDs) == 0 {
 		return []store.Role{}, []store.Permission{}, nil
 	}
-	all, err := st.GetRolesByIDs(ctx, id.envID, roleIDs)
-	if err != nil {
-		return nil, nil, err
-	}
-	roles := slices.DeleteFunc(all, func(r store.Role) bool { return !usableIn(&r, s.TenantID) })
+	unusable := func(r store.Role) bool { return !usableIn(&r, s.TenantID) }
 	if !withPerms {
-		return roles, nil, nil
+		all, err := st.GetRolesByIDs(ctx, id.envID, roleIDs)
+		if err != nil {
+			return nil, nil, err
+		}
+		return slices.DeleteFunc(all, unusable), nil, nil
 	}
-	var permIDs []string
-	for _, r := range roles {
-		permIDs = append(permIDs, r.PermissionIDs...)
-	}
-	if len(permIDs) == 0 {
-		return roles, []store.Permission{}, nil
-	}
-	perms, err := st.GetPermissionsByIDs(ctx, id.envID, permIDs)
+	// One read for the roles and what they grant; then keep the roles
+	// usable in the tenant and only their permissions.
+	all, granted, err := st.GetRolesWithPermissions(ctx, id.envID, roleIDs)
 	if err != nil {
 		return nil, nil, err
 	}
+	roles := slices.DeleteFunc(all, unusable)
+	keep := map[string]bool{}
+	for _, r := range roles {
+		for _, pid := range r.PermissionIDs {
+			keep[pid] = true
+		}
+	}
+	perms := slices.DeleteFunc(granted, func(p store.Permission) bool { return !keep[p.ID] })
 	return roles, perms, nil
 }
 

@@ -87,6 +87,10 @@ type RoleStore interface {
 	// GetRolesByIDs returns the roles of envID whose ids are in ids, oldest
 	// first; ids that name no role of envID are skipped.
 	GetRolesByIDs(ctx context.Context, envID string, ids []string) ([]Role, error)
+	// GetRolesWithPermissions is GetRolesByIDs together with the
+	// permissions those roles grant (oldest first, each once), in one
+	// read: what a user's authorization is computed from.
+	GetRolesWithPermissions(ctx context.Context, envID string, ids []string) ([]Role, []Permission, error)
 	// UpdateRole replaces the stored role (matched by ID and EnvID),
 	// permission links included. ErrNotFound if it is absent or one of
 	// r.PermissionIDs is not a permission of r.EnvID; ErrConflict if r.Key

@@ -158,6 +158,26 @@ func (s *Store) GetRolesByIDs(ctx context.Context, envID string, ids []string) (
 	return out, err
 }
 
+// GetRolesWithPermissions returns the roles of envID among ids and the
+// permissions they grant, both oldest first.
+func (s *Store) GetRolesWithPermissions(ctx context.Context, envID string, ids []string) ([]store.Role, []store.Permission, error) {
+	var roles []store.Role
+	var perms []store.Permission
+	err := s.read(ctx, func(st *state) error {
+		var found, permIDs []string
+		for _, id := range sortedIDs(ids) {
+			if r, err := st.role(envID, id); err == nil {
+				found = append(found, id)
+				permIDs = append(permIDs, r.PermissionIDs...)
+			}
+		}
+		roles = list(st.rbac.roles, found, roleCreated, roleID, cpRole, false)
+		perms = list(st.rbac.perms, sortedIDs(permIDs), permissionCreated, permissionID, cpPermission, false)
+		return nil
+	})
+	return roles, perms, err
+}
+
 // UpdateRole replaces the stored role with its permission links.
 func (s *Store) UpdateRole(ctx context.Context, r *store.Role) error {
 	c := cpRole(r)

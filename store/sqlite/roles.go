@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/yolkauth/yolk/store"
 )
@@ -99,6 +100,79 @@ func (s *Store) GetRolesByIDs(ctx context.Context, envID string, ids []string) (
 	return list(ctx, s.r, "get roles", scanRole,
 		roleSelect+` WHERE r.env_id = ? AND r.id IN (SELECT value FROM json_each(?)) ORDER BY r.created_at, r.id`,
 		envID, idsJSON(ids))
+}
+
+// grantedPermission is a permission as GetRolesWithPermissions's JSON
+// column carries it.
+type grantedPermission struct {
+	ID             string `json:"i"`
+	EnvID          string `json:"e"`
+	Key            string `json:"k"`
+	Name           string `json:"n"`
+	Description    string `json:"d"`
+	CategoryID     string `json:"c"`
+	FePermission   int    `json:"f"`
+	AssignmentType string `json:"a"`
+	CreatedAt      int64  `json:"ca"`
+	UpdatedAt      int64  `json:"ua"`
+}
+
+// GetRolesWithPermissions returns the roles of envID among ids and the
+// permissions they grant, both oldest first, with one statement: each role
+// row carries its permissions as a JSON array.
+func (s *Store) GetRolesWithPermissions(ctx context.Context, envID string, ids []string) ([]store.Role, []store.Permission, error) {
+	const op = "get roles with permissions"
+	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.env_id, r.tenant_id, r.key, r.name, r.description, r.level,
+		r.is_default, r.first_user_role, r.created_at, r.updated_at,
+		(SELECT json_group_array(json_object('i', p.id, 'e', p.env_id, 'k', p.key, 'n', p.name, 'd', p.description,
+			'c', COALESCE(p.category_id, ''), 'f', p.fe_permission, 'a', p.assignment_type,
+			'ca', p.created_at, 'ua', p.updated_at))
+		 FROM role_permissions rp JOIN permissions p ON p.id = rp.permission_id WHERE rp.role_id = r.id)
+		FROM roles r WHERE r.env_id = ? AND r.id IN (SELECT value FROM json_each(?)) ORDER BY r.created_at, r.id`,
+		envID, idsJSON(ids))
+	if err != nil {
+		return nil, nil, wrap(op, err)
+	}
+	defer rows.Close()
+	roles := []store.Role{}
+	byID := map[string]store.Permission{}
+	for rows.Next() {
+		var r store.Role
+		var granted string
+		var created, updated int64
+		if err := rows.Scan(&r.ID, &r.EnvID, &r.TenantID, &r.Key, &r.Name, &r.Description, &r.Level, &r.IsDefault,
+			&r.FirstUserRole, &created, &updated, &granted); err != nil {
+			return nil, nil, wrap(op, err)
+		}
+		var gs []grantedPermission
+		if err := json.Unmarshal([]byte(granted), &gs); err != nil {
+			return nil, nil, wrap(op, fmt.Errorf("decode permissions: %w", err))
+		}
+		r.PermissionIDs = make([]string, 0, len(gs))
+		for _, g := range gs {
+			r.PermissionIDs = append(r.PermissionIDs, g.ID)
+			byID[g.ID] = store.Permission{ID: g.ID, EnvID: g.EnvID, Key: g.Key, Name: g.Name, Description: g.Description,
+				CategoryID: g.CategoryID, FePermission: g.FePermission != 0, AssignmentType: g.AssignmentType,
+				CreatedAt: fromMicros(g.CreatedAt), UpdatedAt: fromMicros(g.UpdatedAt)}
+		}
+		slices.Sort(r.PermissionIDs)
+		r.CreatedAt, r.UpdatedAt = fromMicros(created), fromMicros(updated)
+		roles = append(roles, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, wrap(op, err)
+	}
+	perms := make([]store.Permission, 0, len(byID))
+	for _, p := range byID {
+		perms = append(perms, p)
+	}
+	slices.SortFunc(perms, func(a, b store.Permission) int {
+		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return roles, perms, nil
 }
 
 // UpdateRole replaces the stored role with its permission links.

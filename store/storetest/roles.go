@@ -270,6 +270,44 @@ var roleTests = []test{
 			t.Fatalf("ListRoles(empty environment) = %#v, want an empty slice", empty)
 		}
 	}},
+	{"WithPermissions", func(t *testing.T, f *fx) {
+		e, other := f.env(), f.env()
+		cat := f.category(e.ID)
+		p1, p2, p3 := f.permission(e.ID), f.newPermission(e.ID), f.permission(e.ID)
+		p2.CategoryID, p2.FePermission, p2.AssignmentType = cat.ID, true, store.AssignmentAlways
+		must(t, "CreatePermission", f.s.CreatePermission(f.ctx, p2))
+		unused := f.permission(e.ID)
+		r1, r2, bare := f.role(e.ID, p2, p1), f.role(e.ID, p3, p2), f.role(e.ID)
+		foreign := f.role(other.ID, f.permission(other.ID))
+		roles, perms, err := f.s.GetRolesWithPermissions(f.ctx, e.ID, []string{r2.ID, "missing", foreign.ID, bare.ID, r1.ID, r2.ID})
+		must(t, "GetRolesWithPermissions", err)
+		if len(roles) != 3 {
+			t.Fatalf("GetRolesWithPermissions returned %d roles, want 3", len(roles))
+		}
+		for i, want := range []*store.Role{r1, r2, bare} {
+			w := clone(want)
+			w.PermissionIDs = sortedCopy(w.PermissionIDs)
+			equal(t, "role "+w.Key, &roles[i], w)
+		}
+		if len(perms) != 3 {
+			t.Fatalf("GetRolesWithPermissions returned %d permissions, want 3 (each once, not %s)", len(perms), unused.Key)
+		}
+		for i, want := range []*store.Permission{p1, p2, p3} {
+			equal(t, "permission "+want.Key, &perms[i], want)
+		}
+		roles, perms, err = f.s.GetRolesWithPermissions(f.ctx, e.ID, nil)
+		must(t, "GetRolesWithPermissions(none)", err)
+		if len(roles) != 0 || len(perms) != 0 {
+			t.Fatalf("GetRolesWithPermissions(none) = %d roles, %d permissions", len(roles), len(perms))
+		}
+		must(t, "DeletePermission", f.s.DeletePermission(f.ctx, e.ID, p2.ID))
+		roles, perms, err = f.s.GetRolesWithPermissions(f.ctx, e.ID, []string{r1.ID})
+		must(t, "GetRolesWithPermissions after DeletePermission", err)
+		if len(roles) != 1 || len(perms) != 1 || perms[0].ID != p1.ID {
+			t.Fatalf("after DeletePermission: roles %v, permissions %v", roles, perms)
+		}
+		equalIDs(t, "role permissions after DeletePermission", roles[0].PermissionIDs, []string{p1.ID})
+	}},
 	{"UpdateReplacesPermissions", func(t *testing.T, f *fx) {
 		e := f.env()
 		tn := f.tenant(e.ID)
