@@ -363,8 +363,9 @@ func (id *Identity) checkRoleKey(ctx context.Context, tx store.Store, r *store.R
 	return nil
 }
 
-// DeleteRole deletes role roleID (usable in tenantID, when set): it is
-// taken from every user and group that holds it, in the same change.
+// DeleteRole deletes role roleID (usable in tenantID, when set): the
+// store's DeleteRole takes it from every membership holding it and drops its
+// permission links, in the same change.
 func (id *Identity) DeleteRole(ctx context.Context, tenantID, roleID string) error {
 	return id.store.InTx(ctx, func(tx store.Store) error {
 		if _, err := id.getRoleIn(ctx, tx, tenantID, roleID); err != nil {
