@@ -132,6 +132,9 @@ const (
 	TokenOTC           = "otc"
 	TokenMFA           = "mfa"
 	TokenEmailVerify   = "email-verify"
+	// TokenPhoneVerify is an SMS code that proves a phone number: to add it
+	// to a user or to remove it.
+	TokenPhoneVerify = "phone-verify"
 )
 
 // OneTimeToken is a single-use, expiring secret (activation link, reset link,
@@ -192,4 +195,65 @@ type Setting struct {
 	Name      string
 	Value     string // JSON
 	UpdatedAt time.Time
+}
+
+// UserEmail is an additional e-mail address of a user; the primary address
+// is User.Email. Every address of an environment, primary or additional,
+// belongs to one user only (compared case-insensitively).
+//
+// The listings ListUserEmails and ListEmails also return the primary
+// address as a UserEmail with Primary set, ID and UserID the user's id,
+// Verified the user's Verified and the user's CreatedAt and UpdatedAt.
+// Stored records always have Primary false.
+type UserEmail struct {
+	ID        string
+	EnvID     string
+	UserID    string
+	Email     string
+	Verified  bool
+	Primary   bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// EmailFilter narrows ListEmails. Zero fields match everything.
+type EmailFilter struct {
+	// Email matches one address, case-insensitively.
+	Email string
+	// UserIDs, when non-nil, keeps only these users' addresses (an empty,
+	// non-nil slice matches nothing).
+	UserIDs []string
+}
+
+// UsernameFilter narrows ListUsersByUsername. Zero fields match every user
+// that has a username.
+type UsernameFilter struct {
+	// Prefix keeps usernames that start with it, case-insensitively.
+	Prefix string
+	// UserIDs, when non-nil, keeps only these users.
+	UserIDs []string
+	// Usernames, when non-nil, keeps only these usernames
+	// (case-insensitively).
+	Usernames []string
+}
+
+// UserPhoneNumber is a phone number of a user's profile (not an MFA
+// device). A user holds a number at most once; different users may share
+// one.
+type UserPhoneNumber struct {
+	ID          string
+	EnvID       string
+	UserID      string
+	PhoneNumber string // E.164
+	Verified    bool
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// PhoneNumberFilter narrows ListPhoneNumbers. Zero fields match everything.
+type PhoneNumberFilter struct {
+	// PhoneNumber matches one number exactly.
+	PhoneNumber string
+	// UserIDs, when non-nil, keeps only these users' numbers.
+	UserIDs []string
 }

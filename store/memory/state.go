@@ -48,6 +48,14 @@ type state struct {
 	ottsByUser index             // user id → token ids
 
 	settings map[string]*store.Setting // settingKey(env, tenant, name)
+
+	emails       map[string]*store.UserEmail // additional e-mails by id
+	emailByKey   map[string]string           // foldKey(env, email) → e-mail id
+	emailsByUser index                       // user id → e-mail ids
+
+	phones       map[string]*store.UserPhoneNumber
+	phoneByKey   map[string]string // scopedKey(user, number) → phone id
+	phonesByUser index             // user id → phone ids
 }
 
 func newState() *state {
@@ -75,6 +83,12 @@ func newState() *state {
 		ottByHash:        map[string]string{},
 		ottsByUser:       index{},
 		settings:         map[string]*store.Setting{},
+		emails:           map[string]*store.UserEmail{},
+		emailByKey:       map[string]string{},
+		emailsByUser:     index{},
+		phones:           map[string]*store.UserPhoneNumber{},
+		phoneByKey:       map[string]string{},
+		phonesByUser:     index{},
 	}
 }
 
@@ -105,6 +119,12 @@ func (st *state) clone() *state {
 		ottByHash:        maps.Clone(st.ottByHash),
 		ottsByUser:       st.ottsByUser.clone(),
 		settings:         maps.Clone(st.settings),
+		emails:           maps.Clone(st.emails),
+		emailByKey:       maps.Clone(st.emailByKey),
+		emailsByUser:     st.emailsByUser.clone(),
+		phones:           maps.Clone(st.phones),
+		phoneByKey:       maps.Clone(st.phoneByKey),
+		phonesByUser:     st.phonesByUser.clone(),
 	}
 }
 
@@ -246,6 +266,20 @@ func cpOTT(t *store.OneTimeToken) *store.OneTimeToken {
 	c.CreatedAt = normTime(t.CreatedAt)
 	c.ExpiresAt = normTime(t.ExpiresAt)
 	c.UsedAt = normTimePtr(t.UsedAt)
+	return &c
+}
+
+func cpUserEmail(e *store.UserEmail) *store.UserEmail {
+	c := *e
+	c.CreatedAt = normTime(e.CreatedAt)
+	c.UpdatedAt = normTime(e.UpdatedAt)
+	return &c
+}
+
+func cpPhone(p *store.UserPhoneNumber) *store.UserPhoneNumber {
+	c := *p
+	c.CreatedAt = normTime(p.CreatedAt)
+	c.UpdatedAt = normTime(p.UpdatedAt)
 	return &c
 }
 

@@ -227,3 +227,22 @@ func (s *Store) DeleteUserOneTimeTokens(ctx context.Context, userID, kind string
 	})
 	return n, err
 }
+
+// ListUserOneTimeTokens returns userID's unused tokens of kind (expired ones
+// included), newest first.
+func (s *Store) ListUserOneTimeTokens(ctx context.Context, userID, kind string) ([]store.OneTimeToken, error) {
+	var out []store.OneTimeToken
+	err := s.read(ctx, func(st *state) error {
+		var ids []string
+		for _, id := range st.ottsByUser.ids(userID) {
+			if t := st.otts[id]; t.UsedAt == nil && t.Kind == kind {
+				ids = append(ids, id)
+			}
+		}
+		out = list(st.otts, ids,
+			func(t *store.OneTimeToken) time.Time { return t.CreatedAt },
+			func(t *store.OneTimeToken) string { return t.ID }, cpOTT, true)
+		return nil
+	})
+	return out, err
+}

@@ -112,3 +112,11 @@ func (s *Store) DeleteUserOneTimeTokens(ctx context.Context, userID, kind string
 		userID, kind, kind)
 	return int(n), err
 }
+
+// ListUserOneTimeTokens returns userID's unused tokens of kind (expired ones
+// included), newest first.
+func (s *Store) ListUserOneTimeTokens(ctx context.Context, userID, kind string) ([]store.OneTimeToken, error) {
+	return list(ctx, s.r, "list user one-time tokens", scanOneTimeToken,
+		`SELECT `+oneTimeColumns+` FROM one_time_tokens WHERE user_id = ? AND kind = ? AND used_at IS NULL
+		 ORDER BY created_at DESC, rowid DESC`, userID, kind)
+}

@@ -47,6 +47,9 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"SigningKeys", signingKeyTests},
 		{"OneTimeTokens", oneTimeTokenTests},
 		{"Settings", settingTests},
+		{"UserEmails", userEmailTests},
+		{"PhoneNumbers", phoneNumberTests},
+		{"Usernames", usernameTests},
 		{"Transactions", transactionTests},
 		{"Concurrency", concurrencyTests},
 	}

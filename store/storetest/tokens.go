@@ -406,6 +406,43 @@ var oneTimeTokenTests = []test{
 		again.Hash = bytes.Clone(resetA.Hash)
 		must(t, "CreateOneTimeToken(hash of a removed token)", f.s.CreateOneTimeToken(f.ctx, again))
 	}},
+	{"ListUserTokens", func(t *testing.T, f *fx) {
+		e := f.env()
+		u, v := f.user(e.ID), f.user(e.ID)
+		first := f.oneTimeToken(u, store.TokenEmailVerify)
+		expired := f.newOneTimeToken(u, store.TokenEmailVerify)
+		expired.ExpiresAt = expired.CreatedAt.Add(-time.Second)
+		must(t, "CreateOneTimeToken(expired)", f.s.CreateOneTimeToken(f.ctx, expired))
+		consumed := f.oneTimeToken(u, store.TokenEmailVerify)
+		must(t, "ConsumeOneTimeToken", f.s.ConsumeOneTimeToken(f.ctx, consumed.ID, f.now()))
+		f.oneTimeToken(u, store.TokenPhoneVerify)
+		f.oneTimeToken(v, store.TokenEmailVerify)
+		last := f.oneTimeToken(u, store.TokenEmailVerify)
+
+		got, err := f.s.ListUserOneTimeTokens(f.ctx, u.ID, store.TokenEmailVerify)
+		must(t, "ListUserOneTimeTokens", err)
+		want := []store.OneTimeToken{*last, *expired, *first}
+		byID := func(o *store.OneTimeToken) string { return o.ID }
+		equalIDs(t, "ListUserOneTimeTokens (unused, newest first)", ids(got, byID), ids(want, byID))
+		for i := range got {
+			equal(t, "ListUserOneTimeTokens", &got[i], &want[i])
+		}
+		scramble(&got[0])
+		again, err := f.s.GetOneTimeToken(f.ctx, last.ID)
+		must(t, "GetOneTimeToken", err)
+		equal(t, "token after changing a listed copy", again, last)
+
+		got, err = f.s.ListUserOneTimeTokens(f.ctx, u.ID, store.TokenMagicLink)
+		must(t, "ListUserOneTimeTokens(no such kind)", err)
+		if len(got) != 0 {
+			t.Fatalf("ListUserOneTimeTokens(kind without tokens) = %v", got)
+		}
+		got, err = f.s.ListUserOneTimeTokens(f.ctx, "missing", store.TokenEmailVerify)
+		must(t, "ListUserOneTimeTokens(unknown user)", err)
+		if len(got) != 0 {
+			t.Fatalf("ListUserOneTimeTokens(unknown user) = %v", got)
+		}
+	}},
 	{"Copies", func(t *testing.T, f *fx) {
 		e := f.env()
 		u := f.user(e.ID)
