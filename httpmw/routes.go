@@ -11,6 +11,10 @@ func routeTable() []Route {
 		userRoutes,
 		meRoutes,
 		configurationRoutes,
+		emailRoutes,
+		usernameRoutes,
+		phoneNumberRoutes,
+		userFlagRoutes,
 	} {
 		all = append(all, area...)
 	}
