@@ -10,7 +10,7 @@ import (
 // primary, each verified by an e-mailed code; and the self-service change of
 // the primary address.
 var emailRoutes = []Route{
-	{Method: http.MethodGet, Path: "/resources/users/emails/v1", OperationID: "UserEmailsControllerV1_getAllEmails", Auth: User, Perm: "fe.secure.read.users", handle: listEmails},
+	{Method: http.MethodGet, Path: "/resources/users/emails/v1", OperationID: "UserEmailsControllerV1_getAllEmails", Auth: User, Perm: identity.PermReadUsers, handle: listEmails},
 	{Method: http.MethodPost, Path: "/resources/users/emails/v1", OperationID: "UserEmailsControllerV1_createUserEmail", Auth: User, Status: http.StatusCreated, handle: addMyEmail},
 	{Method: http.MethodPost, Path: "/resources/users/emails/v1/verify", OperationID: "UserEmailsControllerV1_verifyUserEmail", Auth: User, handle: verifyMyEmail},
 	{Method: http.MethodDelete, Path: "/resources/users/emails/v1/{emailId}", OperationID: "UserEmailsControllerV1_deleteUserEmail", Auth: User, handle: deleteMyEmail},

@@ -239,6 +239,18 @@ func TestMetadataMustBeJSON(t *testing.T) {
 			t.Errorf("sign-up metadata=%v: message %q does not name the field", v, msg)
 		}
 	}
+	tok, _ := s.memberToken(t, "member@example.com", tenantID)
+	for _, v := range bad {
+		msg, _ := s.do(t, http.MethodPut, "/resources/users/v2/me", map[string]any{"metadata": v}, bearer(tok)).wantError(t, http.StatusBadRequest)
+		if !strings.Contains(msg, "metadata") {
+			t.Errorf("PUT users/v2/me metadata=%v: message %q does not name the field", v, msg)
+		}
+		msg, _ = s.do(t, http.MethodPost, "/resources/users/v2", map[string]any{"email": "invitee@example.com", "metadata": v},
+			accessToken(vt), header("frontegg-tenant-id", tenantID)).wantError(t, http.StatusBadRequest)
+		if !strings.Contains(msg, "metadata") {
+			t.Errorf("POST users/v2 (invite) metadata=%v: message %q does not name the field", v, msg)
+		}
+	}
 	got, err := s.id.GetUser(t.Context(), annID)
 	if err != nil || got.Metadata != "" || got.VendorMetadata != "" {
 		t.Fatalf("refused metadata changed the user: %+v, %v", got, err)

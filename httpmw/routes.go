@@ -15,6 +15,9 @@ func routeTable() []Route {
 		usernameRoutes,
 		phoneNumberRoutes,
 		userFlagRoutes,
+		userInviteRoutes,
+		activationLinkRoutes,
+		lifecycleRoutes,
 	} {
 		all = append(all, area...)
 	}

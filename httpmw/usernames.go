@@ -8,7 +8,7 @@ import (
 
 // usernameRoutes are users' usernames, which sign in in place of an e-mail.
 var usernameRoutes = []Route{
-	{Method: http.MethodGet, Path: "/resources/usernames/v1", OperationID: "UsernamesControllerV1_getUsersUsernames", Auth: User, Perm: "fe.secure.read.users", handle: listUsernames},
+	{Method: http.MethodGet, Path: "/resources/usernames/v1", OperationID: "UsernamesControllerV1_getUsersUsernames", Auth: User, Perm: identity.PermReadUsers, handle: listUsernames},
 	{Method: http.MethodPost, Path: "/resources/usernames/v1", OperationID: "UsernamesControllerV1_createUsername", Auth: User, Status: http.StatusCreated, handle: setMyUsername},
 	{Method: http.MethodDelete, Path: "/resources/usernames/v1/{username}", OperationID: "UsernamesControllerV1_deleteUsername", Auth: User, handle: deleteUsername},
 	{Method: http.MethodGet, Path: "/resources/usernames/v1/me", OperationID: "UsernamesControllerV1_getMeUsernames", Auth: User, handle: myUsername},

@@ -91,7 +91,7 @@ func (id *Identity) retireVerificationCodes(ctx context.Context, tx store.Store,
 		return err
 	}
 	for i := range ts {
-		if !same(decodeVerificationCodeData(&ts[i])) {
+		if ts[i].UsedAt != nil || !same(decodeVerificationCodeData(&ts[i])) {
 			continue
 		}
 		if err := tx.ConsumeOneTimeToken(ctx, ts[i].ID, id.now()); err != nil && !errors.Is(err, store.ErrConflict) {
@@ -108,8 +108,9 @@ func (id *Identity) findVerificationCode(ctx context.Context, kind, userID strin
 	if err != nil {
 		return nil, verificationCodeData{}, err
 	}
-	for i := range ts {
-		if d := decodeVerificationCodeData(&ts[i]); ts[i].EnvID == id.envID && want(d) {
+	// Oldest first: the newest match is the last one.
+	for i := len(ts) - 1; i >= 0; i-- {
+		if d := decodeVerificationCodeData(&ts[i]); ts[i].UsedAt == nil && ts[i].EnvID == id.envID && want(d) {
 			return &ts[i], d, nil
 		}
 	}

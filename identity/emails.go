@@ -140,7 +140,7 @@ func (id *Identity) addEmail(ctx context.Context, userID, tenantID, email string
 		return nil, err
 	}
 	if code != "" {
-		id.sendEmailVerificationCode(ctx, u, email, code)
+		id.sendEmail(ctx, emailVerificationEmail(u, email, code, VerificationCodeTTL))
 	}
 	v := userEmailView(rec)
 	return &v, nil
@@ -320,7 +320,7 @@ func (id *Identity) ListEmails(ctx context.Context, p *Principal, q EmailQuery) 
 	if len(q.UserIDs) > 0 {
 		want = q.UserIDs
 	}
-	scope, err := id.listScope(ctx, p, permReadUsers, want)
+	scope, err := id.listScope(ctx, p, PermReadUsers, want)
 	if err != nil {
 		return nil, err
 	}
@@ -366,7 +366,7 @@ func (id *Identity) RequestMyEmailChange(ctx context.Context, p *Principal, emai
 	if err != nil {
 		return err
 	}
-	id.sendEmailChangeCode(ctx, u, email, code)
+	id.sendEmail(ctx, emailChangeEmail(u, email, code, VerificationCodeTTL))
 	return nil
 }
 
@@ -424,7 +424,7 @@ func (id *Identity) ConfirmMyEmailChange(ctx context.Context, p *Principal, emai
 		return err
 	}
 	if old != "" {
-		id.sendEmailChangedNotice(ctx, u, old)
+		id.sendEmail(ctx, emailChangedEmail(u, old))
 	}
 	return nil
 }

@@ -10,8 +10,11 @@ import (
 // Permission keys the identifier routes check when a user acts on other
 // users of its tenant.
 const (
-	permReadUsers  = "fe.secure.read.users"
-	permUpdateUser = "fe.secure.write.updateUser"
+	// PermReadUsers lists the tenant's users' e-mails and usernames.
+	PermReadUsers = "fe.secure.read.users"
+	// PermUpdateUser changes other users of the tenant (removes their
+	// usernames).
+	PermUpdateUser = "fe.secure.write.updateUser"
 )
 
 // listScope returns which users a listing may show p: nil (no

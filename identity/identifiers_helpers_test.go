@@ -48,7 +48,7 @@ func vendorPrincipal(tenantID string) *identity.Principal {
 	return &identity.Principal{Vendor: true, TenantID: tenantID, Claims: &tokens.Claims{Type: "tenantAccessToken"}}
 }
 
-var codePattern = regexp.MustCompile(`\b[0-9]{6}\b`)
+var identifierCodePattern = regexp.MustCompile(`\b[0-9]{6}\b`)
 
 // lastCode returns the code of the newest message (e-mail or SMS) to to,
 // and how many messages went to to.
@@ -59,7 +59,7 @@ func (e *testEnv) lastCode(t testing.TB, to string) string {
 		if msgs[i].To != to {
 			continue
 		}
-		code := codePattern.FindString(msgs[i].Body)
+		code := identifierCodePattern.FindString(msgs[i].Body)
 		if code == "" {
 			t.Fatalf("message to %s has no code: %q", to, msgs[i].Body)
 		}

@@ -150,7 +150,7 @@ func (id *Identity) AddMyPhoneNumber(ctx context.Context, p *Principal, in AddPh
 		return nil, err
 	}
 	if code != "" {
-		id.sendPhoneCode(ctx, number, code, purposeAddPhone)
+		id.sendPhoneSMS(ctx, phoneCodeSMS(number, code, false, VerificationCodeTTL))
 	}
 	return out, nil
 }
@@ -191,7 +191,7 @@ func (id *Identity) PreVerifyMyPhoneNumber(ctx context.Context, p *Principal, ph
 	if err != nil {
 		return nil, err
 	}
-	id.sendPhoneCode(ctx, number, code, purposeAddPhone)
+	id.sendPhoneSMS(ctx, phoneCodeSMS(number, code, false, VerificationCodeTTL))
 	return out, nil
 }
 
@@ -291,7 +291,7 @@ func (id *Identity) DeleteMyPhoneNumber(ctx context.Context, p *Principal, phone
 		return nil, err
 	}
 	if code != "" {
-		id.sendPhoneCode(ctx, number, code, purposeDeletePhone)
+		id.sendPhoneSMS(ctx, phoneCodeSMS(number, code, true, VerificationCodeTTL))
 	}
 	return out, nil
 }

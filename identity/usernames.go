@@ -85,7 +85,7 @@ func (id *Identity) DeleteUsername(ctx context.Context, p *Principal, username s
 	if err != nil {
 		return storeErr(err, "username "+username)
 	}
-	if err := id.actsOn(ctx, p, u.ID, permUpdateUser); err != nil {
+	if err := id.actsOn(ctx, p, u.ID, PermUpdateUser); err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return notFound("username %s not found", username)
 		}
@@ -130,7 +130,7 @@ func (id *Identity) ListUsernames(ctx context.Context, p *Principal, q UsernameQ
 	if len(q.UserIDs) > 0 {
 		want = q.UserIDs
 	}
-	scope, err := id.listScope(ctx, p, permReadUsers, want)
+	scope, err := id.listScope(ctx, p, PermReadUsers, want)
 	if err != nil {
 		return nil, err
 	}

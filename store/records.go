@@ -135,6 +135,9 @@ const (
 	// TokenPhoneVerify is an SMS code that proves a phone number: to add it
 	// to a user or to remove it.
 	TokenPhoneVerify = "phone-verify"
+	// TokenUnlock lets a locked user unlock their own account (e-mailed
+	// when a lockout locks it).
+	TokenUnlock = "unlock"
 )
 
 // OneTimeToken is a single-use, expiring secret (activation link, reset link,
@@ -256,4 +259,20 @@ type PhoneNumberFilter struct {
 	PhoneNumber string
 	// UserIDs, when non-nil, keeps only these users' numbers.
 	UserIDs []string
+}
+
+// Task is a job run for an environment, such as a bulk invitation, whose
+// progress and outcome the API reports when polled. Data carries the
+// kind-specific request summary and per-item results (JSON), never a secret.
+type Task struct {
+	ID       string
+	EnvID    string
+	TenantID string // "" when the task concerns the whole environment
+	Kind     string
+	// Status is the task's state as the API reports it, for example
+	// "IN_PROGRESS" or "COMPLETED".
+	Status    string
+	Data      string // JSON
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }

@@ -56,6 +56,8 @@ type state struct {
 	phones       map[string]*store.UserPhoneNumber
 	phoneByKey   map[string]string // scopedKey(user, number) → phone id
 	phonesByUser index             // user id → phone ids
+
+	tasks map[string]*store.Task
 }
 
 func newState() *state {
@@ -89,6 +91,7 @@ func newState() *state {
 		phones:           map[string]*store.UserPhoneNumber{},
 		phoneByKey:       map[string]string{},
 		phonesByUser:     index{},
+		tasks:            map[string]*store.Task{},
 	}
 }
 
@@ -125,6 +128,7 @@ func (st *state) clone() *state {
 		phones:           maps.Clone(st.phones),
 		phoneByKey:       maps.Clone(st.phoneByKey),
 		phonesByUser:     st.phonesByUser.clone(),
+		tasks:            maps.Clone(st.tasks),
 	}
 }
 
