@@ -1,6 +1,7 @@
 // The official browser client, @frontegg/rest-api, unmodified, against yolk's
 // example server: sign-up, login, me, refresh with rotation, logout, and the
-// user lifecycle (invitations, activation codes, profile updates).
+// user lifecycle (invitations, activation codes, profile updates), and the
+// identifiers (usernames, profile phone numbers, e-mail change).
 import { jar, rawFetch, setPageOrigin } from './helpers/browser-env.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -386,6 +387,79 @@ describe('@frontegg/rest-api against yolk', () => {
       assert.equal(updated.name, 'Renamed Rest', 'updated name');
       const me = await api.auth.getMeV2();
       assert.equal(me.name, 'Renamed Rest', 'users/v2/me shows the new name');
+    });
+  });
+
+  /** The newest six-digit code sent (by e-mail or SMS) to address, from /dev/outbox. */
+  async function lastCode(address) {
+    const outbox = await rawFetch(`${server.baseUrl}/dev/outbox`);
+    assert.equal(outbox.status, 200, `GET /dev/outbox -> ${outbox.status}`);
+    const msg = [...(await outbox.json())].reverse().find((m) => m.to === address);
+    assert.ok(msg, `no message to ${address} in /dev/outbox`);
+    const code = String(msg.body).match(/\b(\d{6})\b/)?.[1];
+    assert.ok(code, `message to ${address} has no code: ${msg.body}`);
+    return code;
+  }
+
+  test('usernames: api.usernames createUsername, getUserOwnUsername, deleteUsername; login by username', async (t) => {
+    if (!needs(t, s.userId, 'a signed-up user')) return;
+    await traced(async () => {
+      freshBrowser();
+      await api.auth.login({ email, password });
+      const username = `rest.${Date.now()}`;
+      await api.usernames.createUsername({ username });
+      const own = await api.usernames.getUserOwnUsername();
+      assert.deepEqual({ username: own.username, userId: own.userId }, { username, userId: s.userId }, 'usernames/v1/me');
+      await expectRefusal(api.usernames.createUsername({ username: 'has spaces' }), [400], 'a malformed username');
+      freshBrowser();
+      const byName = await api.auth.login({ username: username.toUpperCase(), password });
+      assert.equal(byName.id, s.userId, 'login by username (case-insensitive)');
+      await api.usernames.deleteUsername(username);
+      await expectRefusal(api.usernames.getUserOwnUsername(), [404], 'usernames/v1/me after delete');
+    });
+  });
+
+  test('phone numbers: api.userPhoneNumbers create, verify, list, delete with SMS codes from the outbox', async (t) => {
+    if (!needs(t, s.userId, 'a signed-up user')) return;
+    await traced(async () => {
+      freshBrowser();
+      await api.auth.login({ email, password });
+      const phoneNumber = '+14155550142';
+      const created = await api.userPhoneNumbers.createPhoneNumber({ phoneNumber });
+      assert.ok(created.otcToken, `createPhoneNumber answered without otcToken: ${JSON.stringify(created)}`);
+      const code = await lastCode(phoneNumber);
+      const wrong = code === '000000' ? '111111' : '000000';
+      await expectRefusal(api.userPhoneNumbers.verifyPhoneNumber({ otcToken: created.otcToken, code: wrong }), [400], 'a wrong SMS code');
+      await api.userPhoneNumbers.verifyPhoneNumber({ otcToken: created.otcToken, code });
+      const own = await api.userPhoneNumbers.getUserOwnPhoneNumbers();
+      assert.equal(own.length, 1, `getUserOwnPhoneNumbers: ${JSON.stringify(own)}`);
+      assert.equal(own[0].phoneNumber, phoneNumber, 'listed number');
+      assert.equal(own[0].verified, true, 'listed number is verified');
+
+      const del = await api.userPhoneNumbers.deletePhoneNumber(own[0].id);
+      assert.equal(del.phoneId, own[0].id, 'deletePhoneNumber phoneId');
+      assert.ok(del.otcToken, `deletePhoneNumber answered without otcToken: ${JSON.stringify(del)}`);
+      await api.userPhoneNumbers.verifyDeletePhoneNumber(own[0].id, { otcToken: del.otcToken, code: await lastCode(phoneNumber) });
+      assert.deepEqual(await api.userPhoneNumbers.getUserOwnPhoneNumbers(), [], 'no numbers after the verified delete');
+    });
+  });
+
+  test('e-mail change: api.teams.updateEmail then api.teams.verifyEmail with the e-mailed code', async (t) => {
+    if (!needs(t, s.userId, 'a signed-up user')) return;
+    await traced(async () => {
+      freshBrowser();
+      await api.auth.login({ email, password });
+      const newEmail = uniqueEmail('rest-changed');
+      await api.teams.updateEmail(newEmail);
+      const code = await lastCode(newEmail);
+      await expectRefusal(api.teams.verifyEmail(newEmail, code === '000000' ? '111111' : '000000'), [400], 'a wrong e-mail code');
+      await api.teams.verifyEmail(newEmail, code);
+      freshBrowser();
+      const user = await api.auth.login({ email: newEmail, password });
+      assert.equal(user.id, s.userId, 'login with the changed e-mail');
+      // Change back, so later steps keep using the original address.
+      await api.teams.updateEmail(email);
+      await api.teams.verifyEmail(email, await lastCode(email));
     });
   });
 
