@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/yolkauth/yolk/store"
@@ -12,17 +13,12 @@ import (
 
 // Verification codes are the short one-time codes e-mailed or texted to
 // prove an address or a phone number. They are stored hashed, expire after
-// VerificationCodeTTL, work once, and tolerate MaxVerificationCodeAttempts wrong
+// VerificationCodeTTL, work once, and tolerate MaxCodeAttempts wrong
 // guesses before they stop working; asking for a new code retires the
-// earlier ones for the same address.
-const (
-	// VerificationCodeTTL is how long a verification code stays valid.
-	VerificationCodeTTL = 15 * time.Minute
-	// MaxVerificationCodeAttempts is how many wrong codes end a verification code.
-	MaxVerificationCodeAttempts = 5
-	// VerificationCodeDigits is the length of a verification code.
-	VerificationCodeDigits = 6
-)
+// earlier ones for the same address. They are CodeDigits long.
+
+// VerificationCodeTTL is how long a verification code stays valid.
+const VerificationCodeTTL = 15 * time.Minute
 
 // Purposes of verification codes, recorded in the token's data.
 const (
@@ -63,7 +59,7 @@ func (id *Identity) newVerificationCode(ctx context.Context, tx store.Store, kin
 	if err := id.retireVerificationCodes(ctx, tx, kind, userID, same); err != nil {
 		return "", "", err
 	}
-	code, err = tokens.NewCode(id.rand, VerificationCodeDigits)
+	code, err = tokens.NewCode(id.rand, CodeDigits)
 	if err != nil {
 		return "", "", err
 	}
@@ -122,6 +118,7 @@ func errBadVerificationCode() error { return invalid("code", "invalid or expired
 // checkVerificationCode verifies code against t. A wrong code counts against the
 // attempt limit; the wrong attempt that reaches it ends the code.
 func (id *Identity) checkVerificationCode(ctx context.Context, t *store.OneTimeToken, code string) error {
+	code = strings.TrimSpace(code)
 	if code == "" {
 		return invalid("code", "code is required")
 	}
@@ -130,7 +127,7 @@ func (id *Identity) checkVerificationCode(ctx context.Context, t *store.OneTimeT
 	}
 	tooMany := &Error{Kind: ErrTooManyAttempts, Code: CodeTooMany, Field: "code",
 		Message: "too many wrong codes; request a new code"}
-	if t.Attempts >= MaxVerificationCodeAttempts {
+	if t.Attempts >= MaxCodeAttempts {
 		return tooMany
 	}
 	if tokens.EqualHash(t.Hash, verificationCodeHash(t.ID, code)) {
@@ -140,7 +137,7 @@ func (id *Identity) checkVerificationCode(ctx context.Context, t *store.OneTimeT
 	if err != nil {
 		return storeErr(err, "code")
 	}
-	if n >= MaxVerificationCodeAttempts {
+	if n >= MaxCodeAttempts {
 		if err := id.store.ConsumeOneTimeToken(ctx, t.ID, id.now()); err != nil && !errors.Is(err, store.ErrConflict) {
 			return err
 		}

@@ -153,7 +153,7 @@ func sameEmail(purpose, email string) func(verificationCodeData) bool {
 
 // VerifyMyEmail verifies one of the acting user's additional e-mail
 // addresses with the code e-mailed to it. Codes expire, work once and
-// tolerate MaxVerificationCodeAttempts wrong guesses (then
+// tolerate MaxCodeAttempts wrong guesses (then
 // ErrTooManyAttempts). Verifying a verified address does nothing.
 func (id *Identity) VerifyMyEmail(ctx context.Context, p *Principal, email, code string) error {
 	userID, _, err := requireUser(p)

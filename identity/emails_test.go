@@ -104,7 +104,7 @@ func TestEmailCodeAttemptLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	code := e.lastCode(t, "guess@example.com")
-	for i := 1; i < identity.MaxVerificationCodeAttempts; i++ {
+	for i := 1; i < identity.MaxCodeAttempts; i++ {
 		wantField(t, e.id.VerifyMyEmail(ctx, p, "guess@example.com", wrongCode(code)), "code")
 	}
 	wantErr(t, e.id.VerifyMyEmail(ctx, p, "guess@example.com", wrongCode(code)), identity.ErrTooManyAttempts)

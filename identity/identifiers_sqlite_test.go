@@ -101,12 +101,12 @@ func runIdentifierFlows(t *testing.T, e *testEnv) {
 		t.Fatal(err)
 	}
 	code := e.lastCode(t, annPhone)
-	for i := 1; i < identity.MaxVerificationCodeAttempts; i++ {
+	for i := 1; i < identity.MaxCodeAttempts; i++ {
 		_, err = e.id.VerifyMyPhoneNumber(ctx, p, created.OTCToken, wrongCode(code))
 		wantField(t, err, "code")
 	}
 	if _, err := e.id.VerifyMyPhoneNumber(ctx, p, created.OTCToken, code); err != nil {
-		t.Fatalf("right code after %d wrong ones: %v", identity.MaxVerificationCodeAttempts-1, err)
+		t.Fatalf("right code after %d wrong ones: %v", identity.MaxCodeAttempts-1, err)
 	}
 	del, err := e.id.DeleteMyPhoneNumber(ctx, p, created.ID)
 	if err != nil {

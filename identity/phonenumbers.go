@@ -219,7 +219,7 @@ func (id *Identity) phoneCode(ctx context.Context, userID, otcToken, purpose str
 // VerifyMyPhoneNumber proves a phone number with the texted code: the
 // number becomes a verified number of the acting user (saved now if it was
 // only pre-verified). Codes expire, work once and tolerate
-// MaxVerificationCodeAttempts wrong guesses.
+// MaxCodeAttempts wrong guesses.
 func (id *Identity) VerifyMyPhoneNumber(ctx context.Context, p *Principal, otcToken, code string) (*PhoneNumber, error) {
 	userID, _, err := requireUser(p)
 	if err != nil {

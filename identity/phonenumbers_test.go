@@ -156,7 +156,7 @@ func TestPhoneCodeExpiryAndAttempts(t *testing.T) {
 	const other = "+14155550102"
 	pre, _ = e.id.PreVerifyMyPhoneNumber(ctx, p, other)
 	code = e.lastCode(t, other)
-	for i := 1; i < identity.MaxVerificationCodeAttempts; i++ {
+	for i := 1; i < identity.MaxCodeAttempts; i++ {
 		_, err = e.id.VerifyMyPhoneNumber(ctx, p, pre.OTCToken, wrongCode(code))
 		wantField(t, err, "code")
 	}
