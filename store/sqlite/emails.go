@@ -94,20 +94,29 @@ func (s *Store) ListUserEmails(ctx context.Context, envID, userID string) ([]sto
 }
 
 // ListEmails returns every address of envID that matches f, primary ones
-// included, ordered by user id, then as ListUserEmails orders.
+// included, ordered by user id, then as ListUserEmails orders. Only the
+// filters f sets are part of the query, so an address filter is an index
+// lookup on both halves.
 func (s *Store) ListEmails(ctx context.Context, envID string, f store.EmailFilter) ([]store.UserEmail, error) {
 	ids, err := jsonIDs(f.UserIDs)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list e-mails: %w", err)
 	}
-	const filter = `env_id = ? AND (? = '' OR email_key = ?)
-		AND (? IS NULL OR %s IN (SELECT value FROM json_each(?)))`
-	key := foldKey(f.Email)
+	where := func(userCol string) (string, []any) {
+		w, args := "env_id = ?", []any{envID}
+		if f.Email != "" {
+			w, args = w+" AND email_key = ?", append(args, foldKey(f.Email))
+		}
+		if ids != nil {
+			w, args = w+" AND "+userCol+" IN (SELECT value FROM json_each(?))", append(args, ids)
+		}
+		return w, args
+	}
+	uw, uargs := where("id")
+	ew, eargs := where("user_id")
 	return list(ctx, s.r, "list e-mails", scanEmailEntry,
 		`SELECT id, env_id, user_id, email, verified, is_primary, created_at, updated_at FROM (`+
-			emailEntries(fmt.Sprintf(filter, "id"), fmt.Sprintf(filter, "user_id"))+
-			`) ORDER BY user_id, ord, created_at, r`,
-		envID, key, key, ids, ids, envID, key, key, ids, ids)
+			emailEntries(uw, ew)+`) ORDER BY user_id, ord, created_at, r`, append(uargs, eargs...)...)
 }
 
 // jsonIDs encodes an optional id list as a JSON array for json_each; nil

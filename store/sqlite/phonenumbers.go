@@ -56,15 +56,21 @@ func (s *Store) ListUserPhoneNumbers(ctx context.Context, envID, userID string) 
 		 ORDER BY created_at, id`, userID, envID)
 }
 
-// ListPhoneNumbers returns envID's numbers that match f, oldest first.
+// ListPhoneNumbers returns envID's numbers that match f, oldest first. Only
+// the filters f sets are part of the query, so a number filter is an index
+// lookup.
 func (s *Store) ListPhoneNumbers(ctx context.Context, envID string, f store.PhoneNumberFilter) ([]store.UserPhoneNumber, error) {
 	ids, err := jsonIDs(f.UserIDs)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list phone numbers: %w", err)
 	}
+	where, args := "env_id = ?", []any{envID}
+	if f.PhoneNumber != "" {
+		where, args = where+" AND phone_number = ?", append(args, f.PhoneNumber)
+	}
+	if ids != nil {
+		where, args = where+" AND user_id IN (SELECT value FROM json_each(?))", append(args, ids)
+	}
 	return list(ctx, s.r, "list phone numbers", scanPhone,
-		`SELECT `+phoneColumns+` FROM user_phone_numbers
-		 WHERE env_id = ? AND (? = '' OR phone_number = ?)
-			AND (? IS NULL OR user_id IN (SELECT value FROM json_each(?)))
-		 ORDER BY created_at, id`, envID, f.PhoneNumber, f.PhoneNumber, ids, ids)
+		`SELECT `+phoneColumns+` FROM user_phone_numbers WHERE `+where+` ORDER BY created_at, id`, args...)
 }

@@ -25,14 +25,19 @@ func (s *Store) ListUsersByUsername(ctx context.Context, envID string, f store.U
 			return nil, fmt.Errorf("sqlite: list users by username: %w", err)
 		}
 	}
-	lo, hi := prefixRange(foldKey(f.Prefix))
+	where, args := "env_id = ? AND username_key <> ''", []any{envID}
+	if f.Prefix != "" {
+		lo, hi := prefixRange(foldKey(f.Prefix))
+		where, args = where+" AND username_key >= ? AND username_key < ?", append(args, lo, hi)
+	}
+	if ids != nil {
+		where, args = where+" AND id IN (SELECT value FROM json_each(?))", append(args, ids)
+	}
+	if names != nil {
+		where, args = where+" AND username_key IN (SELECT value FROM json_each(?))", append(args, names)
+	}
 	return list(ctx, s.r, "list users by username", scanUser,
-		`SELECT `+userColumns+` FROM users
-		 WHERE env_id = ? AND username_key <> ''
-			AND (? = '' OR (username_key >= ? AND username_key < ?))
-			AND (? IS NULL OR id IN (SELECT value FROM json_each(?)))
-			AND (? IS NULL OR username_key IN (SELECT value FROM json_each(?)))
-		 ORDER BY username_key`, envID, lo, lo, hi, ids, ids, names, names)
+		`SELECT `+userColumns+` FROM users WHERE `+where+` ORDER BY username_key`, args...)
 }
 
 // prefixRange returns the bounds [lo, hi) of the keys starting with prefix

@@ -61,4 +61,3 @@ CREATE TABLE user_phone_numbers (
 CREATE UNIQUE INDEX user_phone_numbers_user_number ON user_phone_numbers (user_id, phone_number);
 CREATE INDEX user_phone_numbers_user_created ON user_phone_numbers (user_id, created_at);
 CREATE INDEX user_phone_numbers_env_number ON user_phone_numbers (env_id, phone_number);
-CREATE INDEX user_phone_numbers_env_created ON user_phone_numbers (env_id, created_at);
