@@ -137,6 +137,9 @@ func (id *Identity) ActivateUserWithCode(ctx context.Context, in ActivateWithCod
 	if strings.TrimSpace(in.Code) == "" {
 		return nil, invalid("code", "code is required")
 	}
+	if err := id.checkCaptcha(ctx, in.RecaptchaToken, id.userEmail(ctx, in.UserID), client.IP); err != nil {
+		return nil, err
+	}
 	t, err := id.findOneTimeToken(ctx, store.TokenActivation, in.UserID, in.Token, "token")
 	if err != nil {
 		return nil, err

@@ -88,6 +88,9 @@ func (id *Identity) signUp(ctx context.Context, in SignUpInput, byUsername bool,
 	if shouldActivate && userIn.Email == "" {
 		return nil, invalid("email", "email is required to activate the account")
 	}
+	if err := id.checkCaptcha(ctx, in.RecaptchaToken, userIn.Email, client.IP); err != nil {
+		return nil, err
+	}
 	hash, err := id.hashIfSet(ctx, in.Password)
 	if err != nil {
 		return nil, err
@@ -199,6 +202,9 @@ type ActivateInput struct {
 func (id *Identity) ActivateUser(ctx context.Context, in ActivateInput, client ClientInfo) (*AuthResponse, error) {
 	if in.UserID == "" {
 		return nil, invalid("userId", "userId is required")
+	}
+	if err := id.checkCaptcha(ctx, in.RecaptchaToken, id.userEmail(ctx, in.UserID), client.IP); err != nil {
+		return nil, err
 	}
 	t, err := id.findOneTimeToken(ctx, store.TokenActivation, in.UserID, in.Token, "token")
 	if err != nil {

@@ -105,6 +105,10 @@ type RefreshToken struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	UsedAt    *time.Time
+	// Rotation counts the rotations of the session's refresh-token chain
+	// that led to this token: 0 for the token issued at login, one more
+	// than its predecessor's for each token issued by a rotation.
+	Rotation int
 }
 
 // SigningKey is a JWT signing key of an environment. The newest key that is

@@ -474,4 +474,29 @@ describe('@frontegg/rest-api against yolk', () => {
       assert.match(String(err.errorCode), /^ER-/, 'error body errorCode');
     });
   });
+
+  test('captcha policy: api.securityPolicy.getCaptchaPolicy reads the public view, never the secret', async () => {
+    await traced(async () => {
+      freshBrowser();
+      // No policy yet: the client turns the 404 into null.
+      assert.equal(await api.securityPolicy.getCaptchaPolicy(), null, 'getCaptchaPolicy without a policy');
+      const auth = await rawFetch(`${server.baseUrl}/auth/vendor`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ clientId: server.clientId, secret: server.secret }),
+      });
+      const { token } = await auth.json();
+      const created = await rawFetch(`${server.baseUrl}/identity/resources/configurations/v1/captcha-policy`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-access-token': token },
+        body: JSON.stringify({ enabled: false, siteKey: 'interop-site-key', secretKey: 'interop-secret', minScore: 0.5 }),
+      });
+      assert.equal(created.status, 201, `creating the captcha policy: ${await created.text()}`);
+      const p = await api.securityPolicy.getCaptchaPolicy();
+      assert.equal(p?.siteKey, 'interop-site-key', `getCaptchaPolicy: ${JSON.stringify(p)}`);
+      assert.equal(p.enabled, false, 'getCaptchaPolicy enabled');
+      assert.ok(p.id, 'getCaptchaPolicy id');
+      assert.ok(!JSON.stringify(p).includes('interop-secret'), `the public policy reveals the secret: ${JSON.stringify(p)}`);
+    });
+  });
 });

@@ -23,6 +23,7 @@ var refreshTokenTests = []test{
 		rt.CreatedAt = at(time.Second + 10*time.Microsecond)
 		rt.ExpiresAt = at(time.Hour + 20*time.Microsecond)
 		rt.UsedAt = ptr(at(time.Minute + 30*time.Microsecond))
+		rt.Rotation = 7
 		allSet(t, rt)
 		must(t, "CreateRefreshToken", f.s.CreateRefreshToken(f.ctx, rt))
 		// Looked up by value: a different slice holding the same bytes.
