@@ -82,8 +82,8 @@ type UserStore interface {
 	// UpdateUser replaces the stored user; ErrNotFound if absent,
 	// ErrConflict if the new e-mail or username is taken by another user.
 	UpdateUser(ctx context.Context, u *User) error
-	// DeleteUser removes the user with its memberships, password, sessions
-	// and refresh tokens; ErrNotFound if absent.
+	// DeleteUser removes the user with its memberships, password, sessions,
+	// refresh tokens and MFA devices; ErrNotFound if absent.
 	DeleteUser(ctx context.Context, envID, id string) error
 }
 
@@ -187,6 +187,32 @@ type SettingStore interface {
 	ListSettings(ctx context.Context, envID, name string) ([]Setting, error)
 }
 
+// MFADeviceStore keeps users' second factors.
+type MFADeviceStore interface {
+	// CreateMFADevice inserts d; ErrNotFound if its user does not exist,
+	// ErrConflict if the id exists.
+	CreateMFADevice(ctx context.Context, d *MFADevice) error
+	// GetMFADevice returns device id of envID.
+	GetMFADevice(ctx context.Context, envID, id string) (*MFADevice, error)
+	// ListUserMFADevices returns userID's devices, pending ones included,
+	// oldest first.
+	ListUserMFADevices(ctx context.Context, userID string) ([]MFADevice, error)
+	// UpdateMFADevice replaces the stored device (matched by ID and EnvID);
+	// ErrNotFound if absent.
+	UpdateMFADevice(ctx context.Context, d *MFADevice) error
+	// UseMFADevice sets LastUsedAt to at and Counter to counter. It is a
+	// compare-and-set: unless counter is greater than the stored Counter
+	// (or both are 0, for WebAuthn authenticators without a counter) it
+	// returns ErrConflict and changes nothing, so a TOTP time step or a
+	// WebAuthn signature counter is accepted once. ErrNotFound if absent.
+	UseMFADevice(ctx context.Context, id string, counter int64, at time.Time) error
+	// DeleteMFADevice removes device id of envID; ErrNotFound if absent.
+	DeleteMFADevice(ctx context.Context, envID, id string) error
+	// DeleteUserMFADevices removes userID's devices of kind (every kind
+	// when kind is "") and returns how many it removed.
+	DeleteUserMFADevices(ctx context.Context, userID, kind string) (int, error)
+}
+
 // Store composes every capability a backend provides.
 type Store interface {
 	EnvironmentStore
@@ -200,6 +226,7 @@ type Store interface {
 	SigningKeyStore
 	OneTimeTokenStore
 	SettingStore
+	MFADeviceStore
 
 	// InTx runs fn with a Store whose writes commit together if fn returns
 	// nil and are all discarded if it returns an error (or panics). Reads

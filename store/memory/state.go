@@ -48,6 +48,9 @@ type state struct {
 	ottsByUser index             // user id → token ids
 
 	settings map[string]*store.Setting // settingKey(env, tenant, name)
+
+	mfaDevices      map[string]*store.MFADevice
+	mfaDevicesByUser index // user id → device ids
 }
 
 func newState() *state {
@@ -75,6 +78,8 @@ func newState() *state {
 		ottByHash:        map[string]string{},
 		ottsByUser:       index{},
 		settings:         map[string]*store.Setting{},
+		mfaDevices:       map[string]*store.MFADevice{},
+		mfaDevicesByUser: index{},
 	}
 }
 
@@ -105,6 +110,8 @@ func (st *state) clone() *state {
 		ottByHash:        maps.Clone(st.ottByHash),
 		ottsByUser:       st.ottsByUser.clone(),
 		settings:         maps.Clone(st.settings),
+		mfaDevices:       maps.Clone(st.mfaDevices),
+		mfaDevicesByUser: st.mfaDevicesByUser.clone(),
 	}
 }
 

@@ -220,6 +220,7 @@ func (s *Store) DeleteUser(ctx context.Context, envID, id string) error {
 		for _, tid := range st.ottsByUser.ids(id) {
 			st.deleteOTT(tid)
 		}
+		st.deleteUserMFADevices(id, "")
 		st.indexUser(u, false)
 		delete(st.users, id)
 		return nil

@@ -47,6 +47,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"SigningKeys", signingKeyTests},
 		{"OneTimeTokens", oneTimeTokenTests},
 		{"Settings", settingTests},
+		{"MFADevices", mfaDeviceTests},
 		{"Transactions", transactionTests},
 		{"Concurrency", concurrencyTests},
 	}
