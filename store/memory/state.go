@@ -49,7 +49,7 @@ type state struct {
 
 	settings map[string]*store.Setting // settingKey(env, tenant, name)
 
-	mfaDevices      map[string]*store.MFADevice
+	mfaDevices       map[string]*store.MFADevice
 	mfaDevicesByUser index // user id → device ids
 }
 
