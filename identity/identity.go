@@ -16,6 +16,7 @@ import (
 	"github.com/alexedwards/argon2id"
 
 	"github.com/yolkauth/yolk/delivery"
+	"github.com/yolkauth/yolk/mfa"
 	"github.com/yolkauth/yolk/store"
 	"github.com/yolkauth/yolk/tokens"
 )
@@ -43,6 +44,11 @@ type Identity struct {
 	issuer  *tokens.Issuer
 	hasher  *passwordHasher
 	cfgMemo *configCache
+
+	// webauthnCfg is set by WithWebAuthn; webauthn is the relying party
+	// (identity/mfa_settings.go), nil when none can be configured.
+	webauthnCfg *mfa.WebAuthnConfig
+	webauthn    *mfa.WebAuthn
 }
 
 // Option configures an Identity.
@@ -178,6 +184,9 @@ func New(st store.Store, opts ...Option) (*Identity, error) {
 	}
 	id.issuer = tokens.NewIssuer(id.keys, issuerOpts...)
 	id.cfgMemo = &configCache{}
+	if err := id.initWebAuthn(); err != nil {
+		return nil, err
+	}
 	return id, nil
 }
 
