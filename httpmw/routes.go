@@ -11,6 +11,8 @@ func routeTable() []Route {
 		userRoutes,
 		meRoutes,
 		configurationRoutes,
+		mfaRoutes,
+		smsRoutes,
 	} {
 		all = append(all, area...)
 	}
@@ -20,7 +22,8 @@ func routeTable() []Route {
 // ExtraRoutes are mounted routes that are not operations of the identity
 // specification but that the official clients call.
 var ExtraRoutes = map[string]string{
-	"POST /auth/vendor":                  "environment authentication (spec/env-auth-openapi.json); @frontegg/client calls it",
-	"GET /resources/users/v3/me/tenants": "@frontegg/rest-api's loginv2/refreshTokenV3 read it after login",
-	"GET /.well-known/jwks.json":         "public keys for verifying access tokens",
+	"POST /auth/vendor":                   "environment authentication (spec/env-auth-openapi.json); @frontegg/client calls it",
+	"GET /resources/users/v3/me/tenants":  "@frontegg/rest-api's loginv2/refreshTokenV3 read it after login",
+	"GET /.well-known/jwks.json":          "public keys for verifying access tokens",
+	"GET /resources/users/v1/mfa/devices": "@frontegg/rest-api's getMFADevices lists the user's MFA devices (ids the disable routes need)",
 }

@@ -107,6 +107,8 @@ type MFAEmailDevice struct {
 type RememberedDevice struct {
 	Token     string
 	ExpiresAt time.Time
+	// Lifetime is ExpiresAt less the time it was handed out.
+	Lifetime time.Duration
 }
 
 // --- helpers shared by the login and the self-service flows ---
@@ -909,7 +911,7 @@ func (id *Identity) finish(ctx context.Context, s *mfaStep, factor string, remem
 			if err != nil {
 				return nil, err
 			}
-			res.RememberDevice = &RememberedDevice{Token: secret, ExpiresAt: exp}
+			res.RememberDevice = &RememberedDevice{Token: secret, ExpiresAt: exp, Lifetime: pol.DeviceExpiration}
 		}
 	}
 	return res, nil
