@@ -174,7 +174,7 @@ func (id *Identity) SetSMSConfig(ctx context.Context, in SMSConfigInput) (*SMSCo
 			if strings.Contains(err.Error(), "BaseURL") {
 				field = "baseUrl"
 			}
-			return invalid(field, "unusable SMS configuration: %s", strings.TrimPrefix(err.Error(), "delivery: "))
+			return invalid(field, "%s: unusable SMS configuration: %s", field, strings.TrimPrefix(err.Error(), "delivery: "))
 		}
 		out = d.view()
 		return saveSetting(ctx, id, tx, "", settingSMSConfig, d)
