@@ -13,6 +13,12 @@ func routeTable() []Route {
 		configurationRoutes,
 		mfaRoutes,
 		smsRoutes,
+		userInviteRoutes,
+		activationLinkRoutes,
+		lifecycleRoutes,
+		jwtTemplateRoutes,
+		captchaRoutes,
+		delegationRoutes,
 	} {
 		all = append(all, area...)
 	}
@@ -22,8 +28,9 @@ func routeTable() []Route {
 // ExtraRoutes are mounted routes that are not operations of the identity
 // specification but that the official clients call.
 var ExtraRoutes = map[string]string{
-	"POST /auth/vendor":                   "environment authentication (spec/env-auth-openapi.json); @frontegg/client calls it",
-	"GET /resources/users/v3/me/tenants":  "@frontegg/rest-api's loginv2/refreshTokenV3 read it after login",
-	"GET /.well-known/jwks.json":          "public keys for verifying access tokens",
-	"GET /resources/users/v1/mfa/devices": "@frontegg/rest-api's getMFADevices lists the user's MFA devices (ids the disable routes need)",
+	"POST /auth/vendor":                                      "environment authentication (spec/env-auth-openapi.json); @frontegg/client calls it",
+	"GET /resources/users/v3/me/tenants":                     "@frontegg/rest-api's loginv2/refreshTokenV3 read it after login",
+	"GET /.well-known/jwks.json":                             "public keys for verifying access tokens",
+	"GET /resources/configurations/v1/captcha-policy/public": "@frontegg/rest-api's getCaptchaPolicy: the login box reads the site key (never the secret) to render the CAPTCHA",
+	"GET /resources/users/v1/mfa/devices":                    "@frontegg/rest-api's getMFADevices lists the user's MFA devices (ids the disable routes need)",
 }

@@ -49,6 +49,8 @@ type Identity struct {
 	// (identity/mfa_settings.go), nil when none can be configured.
 	webauthnCfg *mfa.WebAuthnConfig
 	webauthn    *mfa.WebAuthn
+	captcha     CaptchaVerifier
+	tplMemo     *templateCache
 }
 
 // Option configures an Identity.
@@ -187,6 +189,7 @@ func New(st store.Store, opts ...Option) (*Identity, error) {
 	if err := id.initWebAuthn(); err != nil {
 		return nil, err
 	}
+	id.tplMemo = &templateCache{}
 	return id, nil
 }
 

@@ -250,19 +250,16 @@ func (id *Identity) countMFAFailure(ctx context.Context, userID string, wrong er
 	if n < MaxMFAAttempts {
 		return wrong
 	}
-	err := id.store.InTx(ctx, func(tx store.Store) error {
-		u, err := tx.GetUser(ctx, id.envID, userID)
-		if err != nil {
-			return err
+	// Locked like LockUser does it: sessions revoked too; a vendor (or the
+	// self-unlock link of SendUnlockEmail) lifts it.
+	_, err := id.changeUser(ctx, userID, func(tx store.Store, rec *userRecord) error {
+		rec.user.Locked = true
+		for _, k := range []string{kindMFAFailures, store.TokenMFA} {
+			if _, err := tx.DeleteUserOneTimeTokens(ctx, userID, k); err != nil {
+				return err
+			}
 		}
-		if _, err := tx.DeleteUserOneTimeTokens(ctx, userID, kindMFAFailures); err != nil {
-			return err
-		}
-		if _, err := tx.DeleteUserOneTimeTokens(ctx, userID, store.TokenMFA); err != nil {
-			return err
-		}
-		u.Locked, u.UpdatedAt = true, now
-		return tx.UpdateUser(ctx, u)
+		return id.revokeSessions(ctx, tx, userID, "")
 	})
 	if err != nil {
 		return err

@@ -51,6 +51,7 @@ type state struct {
 
 	mfaDevices       map[string]*store.MFADevice
 	mfaDevicesByUser index // user id → device ids
+	tasks            map[string]*store.Task
 }
 
 func newState() *state {
@@ -80,6 +81,7 @@ func newState() *state {
 		settings:         map[string]*store.Setting{},
 		mfaDevices:       map[string]*store.MFADevice{},
 		mfaDevicesByUser: index{},
+		tasks:            map[string]*store.Task{},
 	}
 }
 
@@ -112,6 +114,7 @@ func (st *state) clone() *state {
 		settings:         maps.Clone(st.settings),
 		mfaDevices:       maps.Clone(st.mfaDevices),
 		mfaDevicesByUser: st.mfaDevicesByUser.clone(),
+		tasks:            maps.Clone(st.tasks),
 	}
 }
 

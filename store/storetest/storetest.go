@@ -48,6 +48,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"OneTimeTokens", oneTimeTokenTests},
 		{"Settings", settingTests},
 		{"MFADevices", mfaDeviceTests},
+		{"Tasks", taskTests},
 		{"Transactions", transactionTests},
 		{"Concurrency", concurrencyTests},
 	}
