@@ -356,6 +356,9 @@ describe('@frontegg/rest-api against yolk', () => {
       await expectRefusal(api.auth.verifyMFAAuthenticatorAppForLogin(deviceId, { mfaToken: again.mfaToken, value: code }), [400], 'a replayed code');
       // The used MFA step is dead.
       await expectRefusal(api.auth.loginWithMfa({ mfaToken: challenge.mfaToken, value: code }), [401], 'a used mfaToken');
+    });
+  });
+
   /** Environment token from POST /auth/vendor. */
   async function vendorToken() {
     const auth = await rawFetch(`${server.baseUrl}/auth/vendor`, {
