@@ -696,3 +696,38 @@ func TestMFADevicesRoute(t *testing.T) {
 	wantKeys(t, "devices", d, "webauthn", "phones", "authenticators", "emails")
 	s.do(t, http.MethodGet, "/resources/users/v1/mfa/devices", nil).wantError(t, http.StatusUnauthorized)
 }
+
+func TestMFAWebAuthnPlatformAndRefusals(t *testing.T) {
+	s := newMFAServer(t, memory.New())
+	_, userID, _ := s.userToken(t, testUserEmail)
+	s.policy(t, map[string]any{"enforceMFAType": "Force"})
+	s.strategy(t, identity.StrategyWebAuthnCrossPlatform, false)
+	ch := s.loginMFA(t, testUserEmail)
+	pre := s.do(t, http.MethodPost, "/resources/auth/v1/user/mfa/webauthn/enroll", map[string]any{"mfaToken": ch["mfaToken"]}).want(t, http.StatusCreated).object(t)
+	opts, err := virtualwebauthn.ParseAttestationOptions(optionsJSON(t, pre))
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth := virtualwebauthn.NewAuthenticatorWithOptions(virtualwebauthn.AuthenticatorOptions{UserHandle: []byte(userID)})
+	cred := virtualwebauthn.NewCredential(virtualwebauthn.KeyTypeRSA)
+	att := webauthnBody(t, virtualwebauthn.CreateAttestationResponse(mfaRP, auth, cred, *opts))
+	body := map[string]any{"mfaToken": ch["mfaToken"], "webauthnToken": pre["webauthnToken"], "options": att}
+	// A strategy that is off cannot be enrolled; a device type is required.
+	body["deviceType"] = "CrossPlatform"
+	s.do(t, http.MethodPost, "/resources/auth/v1/user/mfa/webauthn/enroll/verify", body).wantError(t, http.StatusForbidden)
+	body["deviceType"] = "Roaming"
+	s.do(t, http.MethodPost, "/resources/auth/v1/user/mfa/webauthn/enroll/verify", body).wantError(t, http.StatusBadRequest)
+	body["deviceType"] = "Platform"
+	r := s.do(t, http.MethodPost, "/resources/auth/v1/user/mfa/webauthn/enroll/verify", body).want(t, http.StatusCreated).object(t)
+	wantTokens(t, r)
+	ch = s.loginMFA(t, testUserEmail)
+	if d := ch["mfaDevices"].(map[string]any)["webauthn"].([]any); len(d) != 1 || d[0].(map[string]any)["deviceType"] != "Platform" {
+		t.Fatalf("webauthn devices: %v", d)
+	}
+	s.do(t, http.MethodPost, "/resources/auth/v1/user/mfa/webauthn/unknown", map[string]any{"mfaToken": ch["mfaToken"]}).wantError(t, http.StatusNotFound)
+	s.do(t, http.MethodPost, "/resources/auth/v1/user/mfa/webauthn/"+firstID(t, ch, "webauthn"), map[string]any{"mfaToken": "bogus"}).wantError(t, http.StatusUnauthorized)
+	s.do(t, http.MethodPost, "/resources/auth/v1/user/mfa/sms/"+firstID(t, ch, "webauthn"), map[string]any{"mfaToken": ch["mfaToken"]}).wantError(t, http.StatusNotFound)
+	s.do(t, http.MethodPost, "/resources/auth/v1/user/mfa/sms/any", map[string]any{}).wantError(t, http.StatusBadRequest)
+	s.do(t, http.MethodPost, "/resources/users/v1/mfa/enroll", nil).wantError(t, http.StatusUnauthorized)
+	s.do(t, http.MethodPost, "/resources/users/v1/mfa/enroll/verify", map[string]string{"token": "123456"}).wantError(t, http.StatusUnauthorized)
+}
