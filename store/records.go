@@ -161,6 +161,44 @@ type OneTimeToken struct {
 	UsedAt    *time.Time
 }
 
+// Kinds of MFADevice.
+const (
+	MFAAuthenticator = "authenticator"
+	MFASMS           = "sms"
+	MFAWebAuthn      = "webauthn"
+)
+
+// MFADevice is a second factor a user enrolled: an authenticator app
+// (TOTP), a phone that receives SMS codes, or a WebAuthn authenticator
+// (security key or platform authenticator).
+type MFADevice struct {
+	ID     string
+	EnvID  string
+	UserID string
+	// Kind is MFAAuthenticator, MFASMS or MFAWebAuthn.
+	Kind string
+	Name string
+	// Pending is true from pre-enrolment until the first verified code; a
+	// pending device is not a factor yet.
+	Pending bool
+	// Secret is the base32 TOTP seed of an authenticator app. Checking a
+	// code needs the seed itself, so it cannot be stored as a hash.
+	Secret      string
+	PhoneNumber string
+	// DeviceType is "Platform" or "CrossPlatform" for WebAuthn.
+	DeviceType string
+	// CredentialID is the WebAuthn credential id; Credential the WebAuthn
+	// credential record (JSON: public key, flags, authenticator data).
+	CredentialID []byte
+	Credential   string
+	// Counter is the last accepted TOTP time step or WebAuthn signature
+	// counter. It only moves forward (see MFADeviceStore.UseMFADevice).
+	Counter    int64
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	LastUsedAt *time.Time
+}
+
 // EnvConfig is an environment's identity configuration (the API's
 // VendorConfig). Durations are in seconds, as in the API.
 type EnvConfig struct {

@@ -91,8 +91,8 @@ type UserStore interface {
 	// or the new e-mail is an additional e-mail (UserEmail) of any user.
 	UpdateUser(ctx context.Context, u *User) error
 	// DeleteUser removes the user with its memberships, password, sessions,
-	// refresh tokens, additional e-mails and phone numbers; ErrNotFound if
-	// absent.
+	// refresh tokens, additional e-mails, phone numbers and MFA devices;
+	// ErrNotFound if absent.
 	DeleteUser(ctx context.Context, envID, id string) error
 }
 
@@ -250,6 +250,32 @@ type PhoneNumberStore interface {
 	ListPhoneNumbers(ctx context.Context, envID string, f PhoneNumberFilter) ([]UserPhoneNumber, error)
 }
 
+// MFADeviceStore keeps users' second factors.
+type MFADeviceStore interface {
+	// CreateMFADevice inserts d; ErrNotFound if its user does not exist,
+	// ErrConflict if the id exists.
+	CreateMFADevice(ctx context.Context, d *MFADevice) error
+	// GetMFADevice returns device id of envID.
+	GetMFADevice(ctx context.Context, envID, id string) (*MFADevice, error)
+	// ListUserMFADevices returns userID's devices, pending ones included,
+	// oldest first.
+	ListUserMFADevices(ctx context.Context, userID string) ([]MFADevice, error)
+	// UpdateMFADevice replaces the stored device (matched by ID and EnvID);
+	// ErrNotFound if absent.
+	UpdateMFADevice(ctx context.Context, d *MFADevice) error
+	// UseMFADevice sets LastUsedAt to at and Counter to counter. It is a
+	// compare-and-set: unless counter is greater than the stored Counter
+	// (or both are 0, for WebAuthn authenticators without a counter) it
+	// returns ErrConflict and changes nothing, so a TOTP time step or a
+	// WebAuthn signature counter is accepted once. ErrNotFound if absent.
+	UseMFADevice(ctx context.Context, id string, counter int64, at time.Time) error
+	// DeleteMFADevice removes device id of envID; ErrNotFound if absent.
+	DeleteMFADevice(ctx context.Context, envID, id string) error
+	// DeleteUserMFADevices removes userID's devices of kind (every kind
+	// when kind is "") and returns how many it removed.
+	DeleteUserMFADevices(ctx context.Context, userID, kind string) (int, error)
+}
+
 // TaskStore keeps tasks (bulk operations whose status the API reports).
 type TaskStore interface {
 	// CreateTask inserts t; ErrConflict if the id exists.
@@ -276,6 +302,7 @@ type Store interface {
 	SettingStore
 	UserEmailStore
 	PhoneNumberStore
+	MFADeviceStore
 	TaskStore
 
 	// InTx runs fn with a Store whose writes commit together if fn returns

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { ContextHolder, FronteggApiError, GENERIC_ERROR_CODE, api } from '@frontegg/rest-api';
 import { jwtPayload, refreshCookieName, startServer, strongPassword, uniqueEmail } from './helpers/server.js';
 import { expectRefusal, needs, traced } from './helpers/steps.js';
+import { otpauthSecret, totp } from './helpers/totp.js';
 
 const REFUSED = [401];
 
@@ -279,6 +280,83 @@ describe('@frontegg/rest-api against yolk', () => {
       // Even a client that kept the cookie must be refused.
       jar.put(s.session2);
       await expectRefusal(api.auth.refreshToken(), REFUSED, 'refresh with the refresh token of the logged-out session');
+    });
+  });
+
+  // --- MFA with an authenticator app, through rest-api's own MFA functions ---
+  const mfaEmail = uniqueEmail('rest-mfa');
+  const m = {}; // MFA state carried between steps
+
+  test('MFA: api.auth.preEnrollMFAAuthenticatorApp / enrollMFAAuthenticatorApp enrol an authenticator app', async () => {
+    await traced(async () => {
+      const auth = await rawFetch(`${server.baseUrl}/auth/vendor`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ clientId: server.clientId, secret: server.secret }),
+      });
+      const { token } = await auth.json();
+      const cfg = await rawFetch(`${server.baseUrl}/identity/resources/configurations/v1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-access-token': token },
+        body: JSON.stringify({ allowNotVerifiedUsersLogin: true }),
+      });
+      assert.ok(cfg.ok, `vendor config -> ${cfg.status}`);
+      freshBrowser();
+      const res = await api.auth.signUpUser({ email: mfaEmail, password, name: 'Interop MFA', companyName: 'Interop MFA Co' });
+      assert.ok(res.user?.accessToken, `sign-up did not log in: ${JSON.stringify(res)}`);
+      m.userId = res.userId;
+
+      const pre = await api.auth.preEnrollMFAAuthenticatorApp();
+      assert.match(String(pre.qrCode), /^data:image\/png;base64,/, 'qrCode must be a PNG data URL');
+      assert.ok(pre.otpauthUri, `pre-enrolment without otpauthUri: ${JSON.stringify(pre).slice(0, 200)}`);
+      m.secret = otpauthSecret(pre.otpauthUri);
+      await expectRefusal(api.auth.enrollMFAAuthenticatorApp({ token: '000000' === totp(m.secret) ? '111111' : '000000' }), [400], 'a wrong first code');
+      const enrolled = await api.auth.enrollMFAAuthenticatorApp({ token: totp(m.secret) });
+      assert.ok(enrolled.recoveryCode, `enrolment without recoveryCode: ${JSON.stringify(enrolled)}`);
+      const devices = await api.auth.getMFADevices();
+      assert.equal(devices.authenticators?.length, 1, `getMFADevices: ${JSON.stringify(devices)}`);
+      const me = await api.auth.getMeV2();
+      assert.equal(me.mfaEnrolled, true, 'users/v2/me mfaEnrolled');
+    });
+  });
+
+  test('MFA: api.auth.login answers mfaRequired, api.auth.loginWithMfa completes it', async (t) => {
+    if (!needs(t, m.secret, 'an enrolled authenticator app')) return;
+    await traced(async () => {
+      freshBrowser();
+      const challenge = await api.auth.login({ email: mfaEmail, password });
+      assert.equal(challenge.mfaRequired, true, `login must require MFA: ${JSON.stringify(challenge)}`);
+      assert.ok(challenge.mfaToken, 'mfaToken');
+      assert.ok(!challenge.accessToken, 'no access token before the second factor');
+      assert.equal(refreshCookie(), undefined, 'no refresh cookie before the second factor');
+      const deviceId = challenge.mfaDevices?.authenticators?.[0]?.id;
+      assert.ok(deviceId, `mfaDevices.authenticators: ${JSON.stringify(challenge.mfaDevices)}`);
+      assert.ok(challenge.mfaStrategies?.includes('AuthenticatorApp'), `mfaStrategies: ${JSON.stringify(challenge.mfaStrategies)}`);
+      const allow = await api.auth.checkIfAllowToRememberMfaDevice(challenge.mfaToken);
+      assert.equal(allow.isAllowedToRemember, false, `allow-remember-device: ${JSON.stringify(allow)}`);
+
+      // The enrolment code's time step is used up; the next step's code
+      // (within the accepted clock drift) completes the login.
+      const code = totp(m.secret, Date.now() + 30_000);
+      await expectRefusal(
+        api.auth.verifyMFAAuthenticatorAppForLogin(deviceId, { mfaToken: challenge.mfaToken, value: code === '000000' ? '111111' : '000000' }),
+        [400],
+        'a wrong code',
+      );
+      const user = await api.auth.loginWithMfa({ mfaToken: challenge.mfaToken, value: code });
+      assert.ok(user.accessToken, `loginWithMfa without accessToken: ${JSON.stringify(user).slice(0, 300)}`);
+      assert.equal(user.id, m.userId, 'users/v2/me after MFA');
+      const claims = jwtPayload(user.accessToken);
+      assert.deepEqual(claims.amr, ['pwd', 'otp'], 'amr records the password and the code');
+      assert.ok(refreshCookie(), 'the MFA login sets the refresh cookie');
+
+      // A code works once: a new login cannot replay it.
+      freshBrowser();
+      const again = await api.auth.login({ email: mfaEmail, password });
+      assert.equal(again.mfaRequired, true);
+      await expectRefusal(api.auth.verifyMFAAuthenticatorAppForLogin(deviceId, { mfaToken: again.mfaToken, value: code }), [400], 'a replayed code');
+      // The used MFA step is dead.
+      await expectRefusal(api.auth.loginWithMfa({ mfaToken: challenge.mfaToken, value: code }), [401], 'a used mfaToken');
     });
   });
 

@@ -57,7 +57,9 @@ type state struct {
 	phoneByKey   map[string]string // scopedKey(user, number) → phone id
 	phonesByUser index             // user id → phone ids
 
-	tasks map[string]*store.Task
+	tasks            map[string]*store.Task
+	mfaDevices       map[string]*store.MFADevice
+	mfaDevicesByUser index // user id → device ids
 }
 
 func newState() *state {
@@ -91,6 +93,8 @@ func newState() *state {
 		phones:           map[string]*store.UserPhoneNumber{},
 		phoneByKey:       map[string]string{},
 		phonesByUser:     index{},
+		mfaDevices:       map[string]*store.MFADevice{},
+		mfaDevicesByUser: index{},
 		tasks:            map[string]*store.Task{},
 	}
 }
@@ -128,6 +132,8 @@ func (st *state) clone() *state {
 		phones:           maps.Clone(st.phones),
 		phoneByKey:       maps.Clone(st.phoneByKey),
 		phonesByUser:     st.phonesByUser.clone(),
+		mfaDevices:       maps.Clone(st.mfaDevices),
+		mfaDevicesByUser: st.mfaDevicesByUser.clone(),
 		tasks:            maps.Clone(st.tasks),
 	}
 }

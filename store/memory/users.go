@@ -231,6 +231,7 @@ func (s *Store) DeleteUser(ctx context.Context, envID, id string) error {
 		for _, pid := range st.phonesByUser.ids(id) {
 			st.deletePhone(pid)
 		}
+		st.deleteUserMFADevices(id, "")
 		st.indexUser(u, false)
 		delete(st.users, id)
 		return nil

@@ -50,6 +50,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"UserEmails", userEmailTests},
 		{"PhoneNumbers", phoneNumberTests},
 		{"Usernames", usernameTests},
+		{"MFADevices", mfaDeviceTests},
 		{"Tasks", taskTests},
 		{"Transactions", transactionTests},
 		{"Concurrency", concurrencyTests},
