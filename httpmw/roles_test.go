@@ -48,18 +48,6 @@ func (s *testServer) permissionID(t testing.TB, key string) string {
 	return ""
 }
 
-// memberToken creates a user in tenantID holding roleIDs (the defaults
-// when none) and returns its access token and id.
-func (s *testServer) memberToken(t testing.TB, email, tenantID string, roleIDs ...string) (token, userID string) {
-	t.Helper()
-	u, err := s.id.CreateUser(context.Background(), identity.CreateUserInput{Email: email, Password: testPassword, TenantID: tenantID, RoleIDs: roleIDs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, _ := s.login(t, email)
-	return wantString(t, m, "accessToken"), u.ID
-}
-
 // readOnlyToken creates, in a new tenant, a user holding only the built-in
 // ReadOnly role (no write or delete permission) and returns its access
 // token and id.
@@ -70,6 +58,37 @@ func (s *testServer) readOnlyToken(t testing.TB, email string) (token, userID st
 		t.Fatal(err)
 	}
 	return s.memberToken(t, email, tn.ID, s.roleID(t, identity.RoleReadOnly))
+}
+
+// plainToken creates, in a new tenant, a user whose only role grants no
+// permission (where userToken's user, the tenant's first, is Admin), and
+// returns its access token, id and tenant.
+func (s *testServer) plainToken(t testing.TB, email string) (token, userID, tenantID string) {
+	t.Helper()
+	ctx := context.Background()
+	roleID := ""
+	rs, err := s.id.ListRoles(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.Key == "plain-member" {
+			roleID = r.ID
+		}
+	}
+	if roleID == "" {
+		created, err := s.id.CreateRoles(ctx, "", []identity.CreateRoleInput{{Key: "plain-member", Name: "Member", Level: ptr(10)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		roleID = created[0].ID
+	}
+	tn, err := s.id.CreateTenant(ctx, identity.CreateTenantInput{Name: "Plain of " + email})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, userID = s.memberToken(t, email, tn.ID, roleID)
+	return token, userID, tn.ID
 }
 
 // keysOf returns the "key" of each object, sorted.

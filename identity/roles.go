@@ -21,7 +21,6 @@ const MaxRoleLevel = 32767
 const (
 	PermReadRoles        = "fe.secure.read.roles"
 	PermWriteRoles       = "fe.secure.write.roles"
-	PermReadUsers        = "fe.secure.read.users"
 	PermWriteUsersRoles  = "fe.secure.write.usersRoles"
 	PermDeleteUsersRoles = "fe.secure.delete.usersRoles"
 )
