@@ -18,13 +18,59 @@ type Environment struct {
 // Tenant is an account. ParentID is empty for a top-level account and names
 // the parent for a sub-account.
 type Tenant struct {
-	ID        string
-	EnvID     string
-	Name      string
-	ParentID  string
-	Metadata  string // stringified JSON object, "" when unset
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	ID       string
+	EnvID    string
+	Name     string
+	ParentID string
+	Metadata string // stringified JSON object, "" when unset
+	// Alias names the tenant in its own login address; "" for none. When
+	// set it is unique per environment, compared exactly (the identity
+	// layer lower-cases it).
+	Alias string
+	// Status is the application's own label for the tenant; yolk does not
+	// act on it.
+	Status string
+	// IsReseller lets the tenant manage its sub-accounts as a reseller.
+	IsReseller   bool
+	CreatorName  string
+	CreatorEmail string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// TenantSort names the key QueryTenants orders by. Tenants with equal keys
+// are ordered by id, in the same direction, so the order is total.
+type TenantSort string
+
+// The keys QueryTenants orders by.
+const (
+	// SortTenantsByCreatedAt orders by Tenant.CreatedAt (the default).
+	SortTenantsByCreatedAt TenantSort = "createdAt"
+	// SortTenantsByName orders by Tenant.Name compared
+	// ASCII-case-insensitively ("a" and "A" are equal, "é" and "É" are
+	// not; SQLite's NOCASE).
+	SortTenantsByName TenantSort = "name"
+	// SortTenantsByID orders by Tenant.ID.
+	SortTenantsByID TenantSort = "tenantId"
+)
+
+// TenantQuery selects, orders and pages the tenants of an environment for
+// QueryTenants. Every filter that is set must hold.
+type TenantQuery struct {
+	EnvID string
+	// IDs, when non-nil, keeps only these tenants (an empty, non-nil slice
+	// matches nothing).
+	IDs []string
+	// Search keeps tenants whose name or id contains it,
+	// ASCII-case-insensitively.
+	Search string
+	// Sort is the order ("" is SortTenantsByCreatedAt); Desc reverses it.
+	Sort TenantSort
+	Desc bool
+	// Limit caps the page (0: no cap); Offset skips that many tenants of
+	// the order first.
+	Limit  int
+	Offset int
 }
 
 // User is a person (or service identity) of an environment. A user belongs to

@@ -58,17 +58,25 @@ type ConfigStore interface {
 
 // TenantStore keeps tenants (accounts).
 type TenantStore interface {
-	// CreateTenant inserts t; ErrConflict if t.ID exists.
+	// CreateTenant inserts t; ErrConflict if t.ID exists (in any
+	// environment) or t.Alias is set and taken in t.EnvID.
 	CreateTenant(ctx context.Context, t *Tenant) error
 	// GetTenant returns tenant id of envID.
 	GetTenant(ctx context.Context, envID, id string) (*Tenant, error)
-	// UpdateTenant replaces the stored tenant; ErrNotFound if absent.
+	// UpdateTenant replaces the stored tenant; ErrNotFound if absent,
+	// ErrConflict if t.Alias is set and taken by another tenant of t.EnvID.
 	UpdateTenant(ctx context.Context, t *Tenant) error
 	// DeleteTenant removes the tenant and its memberships; ErrNotFound if
 	// absent.
 	DeleteTenant(ctx context.Context, envID, id string) error
 	// ListTenants returns the tenants of envID, oldest first.
 	ListTenants(ctx context.Context, envID string) ([]Tenant, error)
+	// GetTenantByAlias returns the tenant of envID whose Alias is alias
+	// (compared exactly); ErrNotFound if none, or alias is "".
+	GetTenantByAlias(ctx context.Context, envID, alias string) (*Tenant, error)
+	// QueryTenants returns one page of the tenants q selects, in q's order,
+	// and how many tenants q selects in all (ignoring Limit and Offset).
+	QueryTenants(ctx context.Context, q TenantQuery) (tenants []Tenant, total int, err error)
 }
 
 // UserStore keeps users.
@@ -200,6 +208,10 @@ type SettingStore interface {
 	// environment-wide one and each tenant's), ordered by tenant id, the
 	// environment-wide value first.
 	ListSettings(ctx context.Context, envID, name string) ([]Setting, error)
+	// DeleteTenantSettings removes every setting of tenantID in envID,
+	// whatever its name, and returns how many it removed. tenantID ""
+	// removes nothing: environment-wide values are deleted one by one.
+	DeleteTenantSettings(ctx context.Context, envID, tenantID string) (int, error)
 }
 
 // UserEmailStore keeps users' additional e-mail addresses. An address is

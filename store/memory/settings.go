@@ -68,3 +68,21 @@ func (s *Store) ListSettings(ctx context.Context, envID, name string) ([]store.S
 	slices.SortFunc(out, func(a, b store.Setting) int { return cmp.Compare(a.TenantID, b.TenantID) })
 	return out, err
 }
+
+// DeleteTenantSettings removes every setting of tenantID in envID.
+func (s *Store) DeleteTenantSettings(ctx context.Context, envID, tenantID string) (int, error) {
+	n := 0
+	err := s.write(ctx, func(st *state) error {
+		if tenantID == "" {
+			return nil
+		}
+		for k, v := range st.settings {
+			if v.EnvID == envID && v.TenantID == tenantID {
+				delete(st.settings, k)
+				n++
+			}
+		}
+		return nil
+	})
+	return n, err
+}

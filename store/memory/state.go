@@ -20,8 +20,9 @@ type state struct {
 	envByClient map[string]string // client id → env id
 	configs     map[string]*store.EnvConfig
 
-	tenants      map[string]*store.Tenant
-	tenantsByEnv index // env id → tenant ids
+	tenants       map[string]*store.Tenant
+	tenantsByEnv  index             // env id → tenant ids
+	tenantByAlias map[string]string // scopedKey(env, alias) → tenant id
 
 	users      map[string]*store.User
 	userByMail map[string]string // scopedKey(env, lower(email)) → user id
@@ -71,6 +72,7 @@ func newState() *state {
 		configs:          map[string]*store.EnvConfig{},
 		tenants:          map[string]*store.Tenant{},
 		tenantsByEnv:     index{},
+		tenantByAlias:    map[string]string{},
 		users:            map[string]*store.User{},
 		userByMail:       map[string]string{},
 		userByName:       map[string]string{},
@@ -111,6 +113,7 @@ func (st *state) clone() *state {
 		configs:          maps.Clone(st.configs),
 		tenants:          maps.Clone(st.tenants),
 		tenantsByEnv:     st.tenantsByEnv.clone(),
+		tenantByAlias:    maps.Clone(st.tenantByAlias),
 		users:            maps.Clone(st.users),
 		userByMail:       maps.Clone(st.userByMail),
 		userByName:       maps.Clone(st.userByName),

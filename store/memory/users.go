@@ -8,15 +8,20 @@ import (
 	"github.com/yolkauth/yolk/store"
 )
 
-// CreateTenant inserts t; ErrConflict if t.ID exists (in any environment).
+// CreateTenant inserts t; ErrConflict if t.ID exists (in any environment)
+// or its alias is taken in its environment.
 func (s *Store) CreateTenant(ctx context.Context, t *store.Tenant) error {
 	c := cpTenant(t)
 	return s.write(ctx, func(st *state) error {
 		if _, ok := st.tenants[c.ID]; ok {
 			return fmt.Errorf("memory: tenant %q exists: %w", c.ID, store.ErrConflict)
 		}
+		if err := st.checkTenantAlias(c); err != nil {
+			return err
+		}
 		st.tenants[c.ID] = c
 		st.tenantsByEnv.add(c.EnvID, c.ID)
+		st.indexTenantAlias(c, true)
 		return nil
 	})
 }
@@ -45,13 +50,20 @@ func (s *Store) GetTenant(ctx context.Context, envID, id string) (*store.Tenant,
 }
 
 // UpdateTenant replaces the stored tenant (matched by ID and EnvID);
-// ErrNotFound if absent.
+// ErrNotFound if absent, ErrConflict if its alias is taken by another
+// tenant of its environment.
 func (s *Store) UpdateTenant(ctx context.Context, t *store.Tenant) error {
 	c := cpTenant(t)
 	return s.write(ctx, func(st *state) error {
-		if _, err := st.tenant(c.EnvID, c.ID); err != nil {
+		old, err := st.tenant(c.EnvID, c.ID)
+		if err != nil {
 			return err
 		}
+		if err := st.checkTenantAlias(c); err != nil {
+			return err
+		}
+		st.indexTenantAlias(old, false)
+		st.indexTenantAlias(c, true)
 		st.tenants[c.ID] = c
 		return nil
 	})
@@ -61,12 +73,14 @@ func (s *Store) UpdateTenant(ctx context.Context, t *store.Tenant) error {
 // absent.
 func (s *Store) DeleteTenant(ctx context.Context, envID, id string) error {
 	return s.write(ctx, func(st *state) error {
-		if _, err := st.tenant(envID, id); err != nil {
+		t, err := st.tenant(envID, id)
+		if err != nil {
 			return err
 		}
 		for _, userID := range st.membersByTenant.ids(id) {
 			st.deleteMembership(userID, id)
 		}
+		st.indexTenantAlias(t, false)
 		delete(st.tenants, id)
 		st.tenantsByEnv.remove(envID, id)
 		return nil

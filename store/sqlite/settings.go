@@ -45,3 +45,12 @@ func (s *Store) ListSettings(ctx context.Context, envID, name string) ([]store.S
 	return list(ctx, s.r, "list settings", scanSetting,
 		`SELECT `+settingColumns+` FROM settings WHERE env_id = ? AND name = ? ORDER BY tenant_id`, envID, name)
 }
+
+// DeleteTenantSettings removes every setting of tenantID in envID.
+func (s *Store) DeleteTenantSettings(ctx context.Context, envID, tenantID string) (int, error) {
+	if tenantID == "" {
+		return 0, nil
+	}
+	n, err := s.exec(ctx, "delete tenant settings", `DELETE FROM settings INDEXED BY settings_env_tenant WHERE env_id = ? AND tenant_id = ?`, envID, tenantID)
+	return int(n), err
+}

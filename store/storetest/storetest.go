@@ -39,6 +39,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Environments", environmentTests},
 		{"Config", configTests},
 		{"Tenants", tenantTests},
+		{"Accounts", accountTests},
 		{"Users", userTests},
 		{"Memberships", membershipTests},
 		{"Passwords", passwordTests},

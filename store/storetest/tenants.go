@@ -13,6 +13,11 @@ var tenantTests = []test{
 		parent := f.tenant(e.ID)
 		child := f.newTenant(e.ID)
 		child.ParentID = parent.ID
+		child.Alias = "alias-" + child.ID
+		child.Status = "trial"
+		child.IsReseller = true
+		child.CreatorName = "Ann Creator"
+		child.CreatorEmail = "ann@example.com"
 		child.CreatedAt = at(3*time.Second + 3*time.Microsecond)
 		child.UpdatedAt = at(4*time.Second + 999999*time.Microsecond)
 		allSet(t, child)
@@ -71,6 +76,11 @@ var tenantTests = []test{
 		upd.Name = "Renamed"
 		upd.ParentID = ""
 		upd.Metadata = ""
+		upd.Alias = "renamed"
+		upd.Status = "active"
+		upd.IsReseller = true
+		upd.CreatorName = "Creator"
+		upd.CreatorEmail = "creator@example.com"
 		upd.UpdatedAt = at(time.Hour + 5*time.Microsecond)
 		want := clone(upd)
 		must(t, "UpdateTenant", f.s.UpdateTenant(f.ctx, upd))
