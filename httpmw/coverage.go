@@ -20,7 +20,7 @@ var (
 
 // Operation is one operation of a specification.
 type Operation struct {
-	// API is "identity" or "tenants".
+	// API is APIIdentity or APITenants.
 	API         string
 	Tag         string
 	Method      string
@@ -54,7 +54,7 @@ func parseInventory(api string, data []byte) []Operation {
 // Operations returns both inventories: the identity API's operations, then
 // the accounts API's.
 func Operations() []Operation {
-	return append(parseInventory("identity", identityInventory), parseInventory("tenants", tenantsInventory)...)
+	return append(parseInventory(APIIdentity, identityInventory), parseInventory(APITenants, tenantsInventory)...)
 }
 
 // Coverage compares the route table with the inventories.
@@ -71,29 +71,43 @@ type Coverage struct {
 	Unknown, Misplaced []RouteInfo
 }
 
-// Coverage reports how much of the specifications the handler mounts.
-func (h *Handler) Coverage() Coverage {
+// Coverage reports how much of its API's specification the handler
+// mounts (the other API's operations count as not mounted).
+func (h *Handler) Coverage() Coverage { return coverageOf(h.routes) }
+
+// TableCoverage reports the whole route table, both APIs: what New and
+// NewAccounts mount together.
+func TableCoverage() Coverage {
+	table := routeTable()
+	routes := make([]*Route, len(table))
+	for i := range table {
+		routes[i] = &table[i]
+	}
+	return coverageOf(routes)
+}
+
+func coverageOf(routes []*Route) Coverage {
 	c := Coverage{Mounted: map[string]int{}, Total: map[string]int{}, ByTag: map[string][2]int{}}
-	byKey := map[string]Operation{}
+	byKey := map[string]Operation{} // API, method and path
 	byID := map[string]Operation{}
 	for _, op := range Operations() {
-		byKey[op.Method+" "+op.Path] = op
+		byKey[op.API+" "+op.Method+" "+op.Path] = op
 		byID[op.OperationID] = op
 		c.Total[op.API]++
 	}
 	mounted := map[string]bool{}
-	for _, r := range h.Routes() {
+	for _, r := range routeInfos(routes) {
 		key := r.Method + " " + r.Path
-		op, inSpec := byKey[key]
+		op, inSpec := byKey[r.API+" "+key]
 		switch {
 		case inSpec && op.OperationID == r.OperationID:
-			mounted[key] = true
+			mounted[r.API+" "+key] = true
 		case inSpec:
 			c.Misplaced = append(c.Misplaced, r)
 		default:
-			if other, ok := byID[r.OperationID]; ok && other.Method+" "+other.Path != key {
+			if other, ok := byID[r.OperationID]; ok && (other.API != r.API || other.Method+" "+other.Path != key) {
 				c.Misplaced = append(c.Misplaced, r)
-			} else if _, ok := ExtraRoutes[key]; ok {
+			} else if _, ok := ExtraRoutes[key]; ok && r.API == APIIdentity {
 				c.Extra = append(c.Extra, r)
 			} else {
 				c.Unknown = append(c.Unknown, r)
@@ -117,8 +131,8 @@ func (h *Handler) Coverage() Coverage {
 // group and tag.
 func (c Coverage) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "mounted %d/%d operations (identity API)\n", c.Mounted["identity"], c.Total["identity"])
-	fmt.Fprintf(&b, "mounted %d/%d operations (accounts API, counted separately)\n", c.Mounted["tenants"], c.Total["tenants"])
+	fmt.Fprintf(&b, "mounted %d/%d operations (identity API)\n", c.Mounted[APIIdentity], c.Total[APIIdentity])
+	fmt.Fprintf(&b, "mounted %d/%d operations (accounts API, httpmw.NewAccounts, served at /tenants)\n", c.Mounted[APITenants], c.Total[APITenants])
 	groups := map[string][2]int{}
 	keys := make([]string, 0, len(c.ByTag))
 	for k, n := range c.ByTag {

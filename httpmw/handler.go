@@ -1,11 +1,12 @@
-// Package httpmw serves yolk's identity API over HTTP: one declarative route
-// table (method, path, operationId, auth kind, handler) mounted by a small
-// router, one JSON decoder, one error mapper, and the auth middleware the
-// routes and the host application share.
+// Package httpmw serves yolk's identity API and accounts API over HTTP: one
+// declarative route table (API, method, path, operationId, auth kind,
+// handler) mounted by a small router, one JSON decoder, one error mapper,
+// and the auth middleware the routes and the host application share.
 //
-// Mount the handler under a prefix with http.StripPrefix:
+// Mount each API's handler under its prefix with http.StripPrefix:
 //
 //	mux.Handle("/identity/", http.StripPrefix("/identity", httpmw.New(id)))
+//	mux.Handle("/tenants/", http.StripPrefix("/tenants", httpmw.NewAccounts(id)))
 package httpmw
 
 import (
@@ -45,8 +46,20 @@ func (k AuthKind) String() string {
 	return "public"
 }
 
+// The APIs of the route table: each is served by its own Handler, under
+// its own prefix.
+const (
+	// APIIdentity is the identity API (New), served at /identity.
+	APIIdentity = "identity"
+	// APITenants is the accounts API (NewAccounts), served at /tenants.
+	APITenants = "tenants"
+)
+
 // Route is one entry of the route table.
 type Route struct {
+	// API is the API the route belongs to: APIIdentity (when empty) or
+	// APITenants.
+	API         string
 	Method      string
 	Path        string
 	OperationID string
@@ -64,8 +77,10 @@ type Route struct {
 // otherwise.
 const DefaultMaxBodyBytes = 1 << 20
 
-// Handler serves the identity API. Create it with New.
+// Handler serves one API of the route table. Create it with New (the
+// identity API) or NewAccounts (the accounts API).
 type Handler struct {
+	api     string
 	id      *identity.Identity
 	log     *slog.Logger
 	maxBody int64
@@ -82,15 +97,30 @@ func WithMaxBodyBytes(n int64) Option { return func(h *Handler) { h.maxBody = n 
 // WithLogger sets the logger for server faults (default slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(h *Handler) { h.log = l } }
 
-// New returns the handler of every route of the table, served relative to
-// its mount point.
+// New returns the handler of the identity API's routes, served relative to
+// its mount point (the example server mounts it at /identity).
 func New(id *identity.Identity, opts ...Option) *Handler {
-	h := &Handler{id: id, log: slog.Default(), maxBody: DefaultMaxBodyBytes, root: newNode()}
+	return newHandler(APIIdentity, id, opts)
+}
+
+// NewAccounts returns the handler of the accounts API's routes (tenants,
+// sub-accounts and hierarchy, account settings, tenant migration), served
+// relative to its mount point (the example server mounts it at /tenants).
+// It authenticates as New does.
+func NewAccounts(id *identity.Identity, opts ...Option) *Handler {
+	return newHandler(APITenants, id, opts)
+}
+
+func newHandler(api string, id *identity.Identity, opts []Option) *Handler {
+	h := &Handler{api: api, id: id, log: slog.Default(), maxBody: DefaultMaxBodyBytes, root: newNode()}
 	for _, o := range opts {
 		o(h)
 	}
 	for _, rt := range routeTable() {
 		rt := rt
+		if rt.API != api {
+			continue
+		}
 		for _, seg := range splitPath(rt.Path) {
 			if strings.HasPrefix(seg, "{") {
 				rt.params = append(rt.params, seg[1:len(seg)-1])
@@ -106,6 +136,7 @@ func New(id *identity.Identity, opts ...Option) *Handler {
 
 // RouteInfo describes a mounted route.
 type RouteInfo struct {
+	API         string
 	Method      string
 	Path        string
 	OperationID string
@@ -114,9 +145,13 @@ type RouteInfo struct {
 
 // Routes lists the mounted routes, sorted by path then method.
 func (h *Handler) Routes() []RouteInfo {
-	out := make([]RouteInfo, 0, len(h.routes))
-	for _, r := range h.routes {
-		out = append(out, RouteInfo{Method: r.Method, Path: r.Path, OperationID: r.OperationID, Auth: r.Auth})
+	return routeInfos(h.routes)
+}
+
+func routeInfos(routes []*Route) []RouteInfo {
+	out := make([]RouteInfo, 0, len(routes))
+	for _, r := range routes {
+		out = append(out, RouteInfo{API: r.API, Method: r.Method, Path: r.Path, OperationID: r.OperationID, Auth: r.Auth})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Path != out[j].Path {

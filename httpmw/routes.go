@@ -2,6 +2,7 @@ package httpmw
 
 // routeTable is the single list of mounted routes, assembled from the API
 // areas. Mounting, authentication and the coverage report all read it.
+// Routes that name no API belong to the identity API.
 func routeTable() []Route {
 	var all []Route
 	for _, area := range [][]Route{
@@ -26,14 +27,24 @@ func routeTable() []Route {
 		jwtTemplateRoutes,
 		captchaRoutes,
 		delegationRoutes,
+		// The accounts API (NewAccounts).
+		tenantRoutes,
+		subTenantRoutes,
+		accountSettingsRoutes,
+		tenantMigrationRoutes,
 	} {
-		all = append(all, area...)
+		for _, r := range area {
+			if r.API == "" {
+				r.API = APIIdentity
+			}
+			all = append(all, r)
+		}
 	}
 	return all
 }
 
-// ExtraRoutes are mounted routes that are not operations of the identity
-// specification but that the official clients call.
+// ExtraRoutes are mounted routes of the identity API that are not
+// operations of its specification but that the official clients call.
 var ExtraRoutes = map[string]string{
 	"POST /auth/vendor":                                      "environment authentication (spec/env-auth-openapi.json); @frontegg/client calls it",
 	"GET /resources/users/v3/me/tenants":                     "@frontegg/rest-api's loginv2/refreshTokenV3 read it after login",

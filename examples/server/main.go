@@ -4,9 +4,10 @@
 //	go run ./examples/server                 # 127.0.0.1:8080, yolk.db
 //	go run ./examples/server -dev -db :memory:
 //
-// The API is served at /identity and at /frontegg/identity (where the
-// browser client looks by default); environment authentication at
-// /auth/vendor and the public keys at /.well-known/jwks.json. YOLK_CLIENT_ID
+// The identity API is served at /identity and at /frontegg/identity (where
+// the browser client looks by default), the accounts API at /tenants and
+// /frontegg/tenants; environment authentication at /auth/vendor and the
+// public keys at /.well-known/jwks.json. YOLK_CLIENT_ID
 // and YOLK_SECRET set the environment credentials; when unset they are
 // generated on first start, stored, and printed once.
 package main
@@ -166,7 +167,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "yolk identity API on http://%s/identity (and /frontegg/identity)\n", ln.Addr())
+	fmt.Fprintf(stdout, "yolk identity API on http://%s/identity (and /frontegg/identity), accounts API on /tenants\n", ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -186,13 +187,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return nil
 }
 
-// newMux mounts the identity API, the environment routes at the root, the
-// health check and, in dev mode, the outbox.
+// newMux mounts the identity and accounts APIs, the environment routes at
+// the root, the health check and, in dev mode, the outbox.
 func newMux(id *identity.Identity, outbox *delivery.Outbox, log *slog.Logger) http.Handler {
 	api := httpmw.New(id, httpmw.WithLogger(log))
+	accounts := httpmw.NewAccounts(id, httpmw.WithLogger(log))
 	mux := http.NewServeMux()
 	mux.Handle("/identity/", http.StripPrefix("/identity", api))
 	mux.Handle("/frontegg/identity/", http.StripPrefix("/frontegg/identity", api))
+	mux.Handle("/tenants/", http.StripPrefix("/tenants", accounts))
+	mux.Handle("/frontegg/tenants/", http.StripPrefix("/frontegg/tenants", accounts))
 	mux.Handle("/auth/vendor", api)
 	mux.Handle("/.well-known/jwks.json", api)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

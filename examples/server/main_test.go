@@ -138,3 +138,54 @@ func TestServerRefusesBadFlags(t *testing.T) {
 		t.Fatal("unknown flag accepted")
 	}
 }
+
+// TestServerMountsAccountsAPI checks the accounts API at /tenants and
+// /frontegg/tenants: the environment creates an account through one prefix
+// and reads it through the other; without a token it is refused.
+func TestServerMountsAccountsAPI(t *testing.T) {
+	base, _, stop := startServer(t, map[string]string{"YOLK_CLIENT_ID": "acc-client", "YOLK_SECRET": "acc-secret"}, "-db", ":memory:")
+	defer stop()
+	res, err := http.Post(base+"/auth/vendor", "application/json", strings.NewReader(`{"clientId":"acc-client","secret":"acc-secret"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var auth struct{ Token string }
+	if err := json.NewDecoder(res.Body).Decode(&auth); err != nil || auth.Token == "" {
+		t.Fatalf("vendor auth: %v %+v", err, auth)
+	}
+	res.Body.Close()
+	send := func(method, url, body string) (int, map[string]any) {
+		t.Helper()
+		req, err := http.NewRequest(method, url, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("x-access-token", auth.Token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var m map[string]any
+		if err := json.NewDecoder(res.Body).Decode(&m); err != nil {
+			t.Fatalf("%s %s: %v", method, url, err)
+		}
+		return res.StatusCode, m
+	}
+	code, created := send(http.MethodPost, base+"/tenants/resources/tenants/v1", `{"tenantId":"acme","name":"Acme","metadata":{"plan":"pro"}}`)
+	if code != http.StatusCreated || created["tenantId"] != "acme" || created["metadata"] != `{"plan":"pro"}` {
+		t.Fatalf("create account: %d %v", code, created)
+	}
+	code, got := send(http.MethodGet, base+"/frontegg/tenants/resources/tenants/v2/acme", "")
+	if code != http.StatusOK || got["name"] != "Acme" {
+		t.Fatalf("get account through /frontegg/tenants: %d %v", code, got)
+	}
+	var refused map[string]any
+	if code := getJSON(t, base+"/tenants/resources/tenants/v2", &refused); code != http.StatusUnauthorized || refused["errorCode"] == nil {
+		t.Fatalf("listing accounts without a token: %d %v", code, refused)
+	}
+	if code := getJSON(t, base+"/tenants/resources/users/v1", &refused); code != http.StatusNotFound {
+		t.Fatalf("an identity path under /tenants: %d, want 404", code)
+	}
+}
