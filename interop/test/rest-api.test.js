@@ -1,7 +1,8 @@
 // The official browser client, @frontegg/rest-api, unmodified, against yolk's
 // example server: sign-up, login, me, refresh with rotation, logout, and the
-// user lifecycle (invitations, activation codes, profile updates), and the
-// identifiers (usernames, profile phone numbers, e-mail change).
+// user lifecycle (invitations, activation codes, profile updates), the
+// identifiers (usernames, profile phone numbers, e-mail change), and the
+// accounts API's self-service (account settings, sub-accounts, hierarchy).
 import { jar, rawFetch, setPageOrigin } from './helpers/browser-env.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -538,6 +539,39 @@ describe('@frontegg/rest-api against yolk', () => {
       // Change back, so later steps keep using the original address.
       await api.teams.updateEmail(email);
       await api.teams.verifyEmail(email, await lastCode(email));
+    });
+  });
+
+  test('accounts: api.accountSettings, api.subTenants and the api.tenants hierarchy reads (/frontegg/tenants)', async (t) => {
+    if (!needs(t, s.userId, 'a signed-up user')) return;
+    await traced(async () => {
+      freshBrowser();
+      await api.auth.login({ email, password });
+      const updated = await api.accountSettings.updateSettings({ timezone: 'Europe/Paris', currency: 'eur', applicationUrl: 'https://app.interop.example' });
+      assert.equal(updated.tenantId, s.tenantId, 'updateSettings acts on the token\'s account');
+      assert.equal(updated.currency, 'EUR', 'currency codes are upper-cased');
+      const settings = await api.accountSettings.getSettings();
+      assert.equal(settings.timezone, 'Europe/Paris', 'getSettings timezone');
+      const pub = await api.accountSettings.getPublicSettings();
+      assert.deepEqual({ tenantId: pub.tenantId, applicationUrl: pub.applicationUrl }, { tenantId: s.tenantId, applicationUrl: 'https://app.interop.example' }, 'getPublicSettings');
+      await expectRefusal(api.accountSettings.updateSettings({ timezone: 'not a zone' }), [400], 'an invalid time zone');
+
+      const subId = `interop-sub-${Date.now()}`;
+      const sub = await api.subTenants.createSubTenant({ tenantId: subId, name: 'Interop Sub', parentTenantId: s.tenantId });
+      assert.equal(sub.tenantId, subId, 'createSubTenant tenantId');
+      const managed = await api.subTenants.updateSubTenantManagement({ tenantId: subId }, { isReseller: true });
+      assert.equal(managed.isReseller, true, 'updateSubTenantManagement isReseller');
+      const hs = await api.subTenants.updateSubTenantHierarchySettings({ tenantId: s.tenantId }, { subAccountAccessType: 'defaultOn' });
+      assert.equal(hs.subAccountAccessType, 'defaultOn', 'updateSubTenantHierarchySettings');
+      const subs = await api.tenants.getSubTenants();
+      assert.deepEqual(subs.map((x) => [x.tenantId, x.level]), [[subId, 1]], 'getSubTenants');
+      const tree = await api.tenants.getSubTenantsAsTree();
+      assert.equal(tree.tenantId, s.tenantId, 'getSubTenantsAsTree root');
+      assert.deepEqual(tree.children.map((x) => x.tenantId), [subId], 'getSubTenantsAsTree children');
+      assert.deepEqual(await api.tenants.getParentTenants(), [], 'a top-level account has no parents');
+      await expectRefusal(api.subTenants.deleteSubTenant(s.tenantId), [404], 'deleting one\'s own account as a sub-account');
+      await api.subTenants.deleteSubTenant(subId);
+      assert.deepEqual(await api.tenants.getSubTenants(), [], 'getSubTenants after deleteSubTenant');
     });
   });
 
