@@ -134,6 +134,14 @@ type SessionStore interface {
 	// ListUserSessions returns userID's sessions (revoked included), newest
 	// first.
 	ListUserSessions(ctx context.Context, userID string) ([]Session, error)
+	// ListActiveUserSessions returns userID's sessions that are not revoked
+	// and whose ExpiresAt is after at, newest first (as ListUserSessions).
+	ListActiveUserSessions(ctx context.Context, userID string, at time.Time) ([]Session, error)
+	// RevokeUserSessions sets RevokedAt to at on every session of userID
+	// that is not revoked yet, except session exceptID ("" spares none),
+	// and returns how many it revoked. A user without sessions (or unknown)
+	// is not an error: it revokes none.
+	RevokeUserSessions(ctx context.Context, userID, exceptID string, at time.Time) (int, error)
 }
 
 // RefreshTokenStore keeps refresh tokens by hash.

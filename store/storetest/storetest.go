@@ -43,6 +43,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Memberships", membershipTests},
 		{"Passwords", passwordTests},
 		{"Sessions", sessionTests},
+		{"SessionManagement", sessionManagementTests},
 		{"RefreshTokens", refreshTokenTests},
 		{"SigningKeys", signingKeyTests},
 		{"OneTimeTokens", oneTimeTokenTests},
