@@ -38,7 +38,11 @@ func TestCheckSession(t *testing.T) {
 		{"no policy, past its own expiry", none, sess("a", time.Hour, time.Minute, -time.Second), policy.SessionExpired},
 		{"no policy, at its own expiry", none, sess("a", time.Hour, time.Minute, 0), policy.SessionExpired},
 		{"revoked", none, revoked, policy.SessionRevoked},
-		{"revoked beats timeouts", both, func() store.Session { s := sess("a", 9*time.Hour, time.Hour, -time.Hour); s.RevokedAt = &sessionNow; return s }(), policy.SessionRevoked},
+		{"revoked beats timeouts", both, func() store.Session {
+			s := sess("a", 9*time.Hour, time.Hour, -time.Hour)
+			s.RevokedAt = &sessionNow
+			return s
+		}(), policy.SessionRevoked},
 		{"idle, used recently", idle, sess("a", 10*time.Hour, 29*time.Minute, time.Hour), policy.SessionActive},
 		{"idle, exactly at the limit", idle, sess("a", 10*time.Hour, 30*time.Minute, time.Hour), policy.SessionIdle},
 		{"idle, past the limit", idle, sess("a", 10*time.Hour, 31*time.Minute, time.Hour), policy.SessionIdle},
