@@ -26,6 +26,7 @@ func routeTable() []Route {
 		jwtTemplateRoutes,
 		captchaRoutes,
 		delegationRoutes,
+		sessionRoutes,
 	} {
 		all = append(all, area...)
 	}

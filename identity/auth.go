@@ -170,6 +170,11 @@ func (id *Identity) startSession(ctx context.Context, rec *userRecord, tenantID 
 		return nil, err
 	}
 	err = id.store.InTx(ctx, func(tx store.Store) error {
+		// The concurrent-session limit (sessions.go) ends the oldest
+		// sessions this one displaces.
+		if err := id.evictSessions(ctx, tx, rec.user.ID, tenantID, now); err != nil {
+			return err
+		}
 		if err := tx.CreateSession(ctx, sess); err != nil {
 			return err
 		}
@@ -274,6 +279,10 @@ func (id *Identity) Refresh(ctx context.Context, refreshToken, tenantID string, 
 	if !now.Before(rt.ExpiresAt) || !now.Before(sess.ExpiresAt) {
 		return nil, unauthorized(CodeTokenExpired, "refresh token expired")
 	}
+	// The session policy (sessions.go) ends idle and too old sessions.
+	if err := id.checkSessionPolicy(ctx, sess, now, sess.TenantID); err != nil {
+		return nil, err
+	}
 	cfg, err := id.config(ctx)
 	if err != nil {
 		return nil, err
@@ -288,6 +297,12 @@ func (id *Identity) Refresh(ctx context.Context, refreshToken, tenantID string, 
 	target, err := id.refreshTenant(rec, cfg, sess.TenantID, tenantID)
 	if err != nil {
 		return nil, err
+	}
+	if target != sess.TenantID {
+		// Switching tenants: the new tenant's session policy applies too.
+		if err := id.checkSessionPolicy(ctx, sess, now, target); err != nil {
+			return nil, err
+		}
 	}
 	newRefresh, newRT := refreshToken, (*store.RefreshToken)(nil)
 	if cfg.RotateRefreshTokens {
