@@ -85,10 +85,14 @@ func TestSessionConfigurationDefaultsAndScopes(t *testing.T) {
 		SessionConcurrentConfiguration:  identity.SessionConcurrentConfiguration{MaxSessions: identity.DefaultMaxSessions},
 	}
 	for name, get := range map[string]func() (*identity.SessionConfiguration, error){
-		"vendor":             func() (*identity.SessionConfiguration, error) { return e.id.GetVendorSessionConfiguration(ctx) },
-		"user":               func() (*identity.SessionConfiguration, error) { return e.id.GetSessionConfiguration(ctx, p) },
-		"vendor, no tenant":  func() (*identity.SessionConfiguration, error) { return e.id.GetSessionConfiguration(ctx, vendorPrincipal("")) },
-		"vendor, for tenant": func() (*identity.SessionConfiguration, error) { return e.id.GetSessionConfiguration(ctx, vendorPrincipal(other.ID)) },
+		"vendor": func() (*identity.SessionConfiguration, error) { return e.id.GetVendorSessionConfiguration(ctx) },
+		"user":   func() (*identity.SessionConfiguration, error) { return e.id.GetSessionConfiguration(ctx, p) },
+		"vendor, no tenant": func() (*identity.SessionConfiguration, error) {
+			return e.id.GetSessionConfiguration(ctx, vendorPrincipal(""))
+		},
+		"vendor, for tenant": func() (*identity.SessionConfiguration, error) {
+			return e.id.GetSessionConfiguration(ctx, vendorPrincipal(other.ID))
+		},
 	} {
 		got, err := get()
 		if err != nil || *got != want {
