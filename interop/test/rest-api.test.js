@@ -468,6 +468,70 @@ describe('@frontegg/rest-api against yolk', () => {
     });
   });
 
+  test('sessions: api.auth getCurrentUserSessions, deleteSessionForUser, deleteAllSessionsForUser, session configurations', async (t) => {
+    if (!needs(t, s.userId, 'a signed-up user')) return;
+    await traced(async () => {
+      // Two earlier logins in other browsers, then this browser's own.
+      freshBrowser();
+      await api.auth.login({ email, password });
+      const first = { ...refreshCookie() };
+      freshBrowser();
+      await api.auth.login({ email, password });
+      const second = { ...refreshCookie() };
+      freshBrowser();
+      const me = await api.auth.login({ email, password });
+      const mine = { ...refreshCookie() };
+      const sid = jwtPayload(me.accessToken).sid;
+
+      const sessions = await api.auth.getCurrentUserSessions();
+      assert.ok(Array.isArray(sessions) && sessions.length >= 3, `users/sessions/v1/me must list the live sessions: ${JSON.stringify(sessions)}`);
+      const current = sessions.filter((x) => x.current);
+      assert.equal(current.length, 1, `exactly one session is current: ${JSON.stringify(sessions)}`);
+      assert.equal(current[0].id, sid, 'the current session is the access token\'s (sid)');
+      for (const x of sessions) {
+        assert.ok(x.id && x.createdAt && x.expires && typeof x.ipAddress === 'string' && typeof x.userAgent === 'string', `ISessionResponse fields: ${JSON.stringify(x)}`);
+        assert.ok(!Number.isNaN(Date.parse(x.expires)) && Date.parse(x.expires) > Date.now(), `expires is a future date: ${x.expires}`);
+      }
+
+      // End one other session: its refresh token is refused from then on.
+      const other = sessions.find((x) => !x.current);
+      await api.auth.deleteSessionForUser(other.id);
+      const after = await api.auth.getCurrentUserSessions();
+      assert.ok(!after.some((x) => x.id === other.id), 'the deleted session is no longer listed');
+      await expectRefusal(api.auth.deleteSessionForUser('no-such-session'), [404], 'deleting an unknown session');
+
+      // Session policy: read the defaults, save, read back, restore.
+      const defaults = await api.auth.getSessionConfigurations();
+      for (const k of ['sessionIdleTimeoutConfiguration', 'sessionTimeoutConfiguration', 'sessionConcurrentConfiguration']) {
+        assert.equal(typeof defaults[k]?.isActive, 'boolean', `getSessionConfigurations ${k}.isActive: ${JSON.stringify(defaults)}`);
+      }
+      await api.auth.createOrUpdateSessionConfigrations({
+        sessionIdleTimeoutConfiguration: { isActive: true, timeout: 3600 },
+        sessionConcurrentConfiguration: { isActive: true, maxSessions: 100 },
+      });
+      const saved = await api.auth.getSessionConfigurations();
+      assert.deepEqual(saved.sessionIdleTimeoutConfiguration, { isActive: true, timeout: 3600 }, 'idle timeout read back');
+      assert.deepEqual(saved.sessionConcurrentConfiguration, { isActive: true, maxSessions: 100 }, 'concurrent limit read back');
+      await expectRefusal(api.auth.createOrUpdateSessionConfigrations({ sessionIdleTimeoutConfiguration: { isActive: true, timeout: 5 } }), [400], 'a timeout under 60 seconds');
+      await api.auth.createOrUpdateSessionConfigrations({
+        sessionIdleTimeoutConfiguration: defaults.sessionIdleTimeoutConfiguration,
+        sessionConcurrentConfiguration: defaults.sessionConcurrentConfiguration,
+      });
+
+      // End all the others: this browser stays signed in, the rest do not.
+      await api.auth.deleteAllSessionsForUser();
+      const left = await api.auth.getCurrentUserSessions();
+      assert.deepEqual(left.map((x) => x.id), [sid], `only the current session is left: ${JSON.stringify(left)}`);
+      for (const [name, c] of [['first', first], ['second', second]]) {
+        jar.put(c);
+        await expectRefusal(api.auth.refreshToken(), REFUSED, `refresh of the ${name} other session after deleteAllSessionsForUser`);
+      }
+      jar.put(mine);
+      const again = await api.auth.refreshToken();
+      assert.ok(again.accessToken, 'the current session still refreshes');
+    });
+  });
+
   /** The newest six-digit code sent (by e-mail or SMS) to address, from /dev/outbox. */
   async function lastCode(address) {
     const outbox = await rawFetch(`${server.baseUrl}/dev/outbox`);
