@@ -225,3 +225,45 @@ func TestSessionPolicyEnforcedOverHTTP(t *testing.T) {
 	s.refreshWith(t, r1, http.StatusCreated)
 	s.refreshWith(t, r2, http.StatusUnauthorized)
 }
+
+// FuzzSessionConfiguration posts arbitrary bytes as a session policy: the
+// answer is never a server error; it is either the saved policy (all three
+// sections, valid values) or a 400 error.
+func FuzzSessionConfiguration(f *testing.F) {
+	for _, seed := range []string{
+		`{"sessionIdleTimeoutConfiguration":{"isActive":true,"timeout":600}}`,
+		`{"sessionTimeoutConfiguration":{"isActive":false,"timeout":60},"sessionConcurrentConfiguration":{"isActive":true,"maxSessions":1}}`,
+		`{"sessionIdleTimeoutConfiguration":{"isActive":true,"timeout":1e30}}`,
+		`{"sessionConcurrentConfiguration":{"isActive":true,"maxSessions":-9223372036854775808}}`,
+		`{"sessionIdleTimeoutConfiguration":null}`,
+		`{"sessionIdleTimeoutConfiguration":[]}`,
+		`{}`, `[]`, `null`, ``, `{`,
+	} {
+		f.Add([]byte(seed))
+	}
+	s := newTestServer(f)
+	vendor := s.vendorToken(f)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		r := s.do(t, http.MethodPost, sessionConfigPath, body, bearer(vendor))
+		switch r.code {
+		case http.StatusCreated:
+			m := r.object(t)
+			for _, k := range []string{"sessionIdleTimeoutConfiguration", "sessionTimeoutConfiguration"} {
+				c, ok := m[k].(map[string]any)
+				if !ok {
+					t.Fatalf("answer %s lacks %s", r.body, k)
+				}
+				if to, _ := c["timeout"].(float64); to < 60 {
+					t.Fatalf("saved %s.timeout %v from body %q", k, c["timeout"], body)
+				}
+			}
+			if c, _ := m["sessionConcurrentConfiguration"].(map[string]any); c == nil || c["maxSessions"].(float64) < 1 {
+				t.Fatalf("saved sessionConcurrentConfiguration %v from body %q", m["sessionConcurrentConfiguration"], body)
+			}
+		case http.StatusBadRequest:
+			r.wantError(t, http.StatusBadRequest)
+		default:
+			t.Fatalf("status %d for body %q: %s", r.code, body, r.body)
+		}
+	})
+}
