@@ -193,3 +193,52 @@ type Setting struct {
 	Value     string // JSON
 	UpdatedAt time.Time
 }
+
+// Group is a user group of a tenant: a named set of the tenant's members
+// that carries roles. Its members hold its roles, in its tenant, as if the
+// roles were given to them directly. Name is unique per tenant, compared
+// case-insensitively.
+type Group struct {
+	ID          string
+	EnvID       string
+	TenantID    string
+	Name        string
+	Description string
+	Color       string
+	Metadata    string // stringified JSON object, "" when unset
+	RoleIDs     []string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// GroupMember places a user in a group. The user is a member of the group's
+// tenant: removing the user from the tenant removes it from the tenant's
+// groups.
+type GroupMember struct {
+	GroupID   string
+	UserID    string
+	TenantID  string
+	CreatedAt time.Time
+}
+
+// ApplicationUser assigns a user, as a member of one of its tenants, to an
+// application (identified by the application's id, an opaque string).
+// Removing the user from the tenant removes the assignment.
+type ApplicationUser struct {
+	EnvID     string
+	AppID     string
+	UserID    string
+	TenantID  string
+	CreatedAt time.Time
+}
+
+// ApplicationActiveTenant is the tenant a user works in within one
+// application, one of the user's own tenants. Removing the user from the
+// tenant removes the choice.
+type ApplicationActiveTenant struct {
+	EnvID     string
+	UserID    string
+	AppID     string
+	TenantID  string
+	UpdatedAt time.Time
+}

@@ -61,8 +61,8 @@ type TenantStore interface {
 	GetTenant(ctx context.Context, envID, id string) (*Tenant, error)
 	// UpdateTenant replaces the stored tenant; ErrNotFound if absent.
 	UpdateTenant(ctx context.Context, t *Tenant) error
-	// DeleteTenant removes the tenant and its memberships; ErrNotFound if
-	// absent.
+	// DeleteTenant removes the tenant with its memberships and groups (and
+	// what removing the memberships removes); ErrNotFound if absent.
 	DeleteTenant(ctx context.Context, envID, id string) error
 	// ListTenants returns the tenants of envID, oldest first.
 	ListTenants(ctx context.Context, envID string) ([]Tenant, error)
@@ -82,8 +82,9 @@ type UserStore interface {
 	// UpdateUser replaces the stored user; ErrNotFound if absent,
 	// ErrConflict if the new e-mail or username is taken by another user.
 	UpdateUser(ctx context.Context, u *User) error
-	// DeleteUser removes the user with its memberships, password, sessions
-	// and refresh tokens; ErrNotFound if absent.
+	// DeleteUser removes the user with its memberships (and what removing
+	// them removes), password, sessions and refresh tokens; ErrNotFound if
+	// absent.
 	DeleteUser(ctx context.Context, envID, id string) error
 }
 
@@ -94,7 +95,10 @@ type MembershipStore interface {
 	PutMembership(ctx context.Context, m *Membership) error
 	// GetMembership returns the membership of userID in tenantID.
 	GetMembership(ctx context.Context, userID, tenantID string) (*Membership, error)
-	// DeleteMembership removes it; ErrNotFound if absent.
+	// DeleteMembership removes it, and with it the user's place in the
+	// tenant's groups, the user's application assignments in the tenant and
+	// the applications' choice of the tenant as the user's active one;
+	// ErrNotFound if absent.
 	DeleteMembership(ctx context.Context, userID, tenantID string) error
 	// ListUserMemberships returns userID's memberships, oldest first.
 	ListUserMemberships(ctx context.Context, userID string) ([]Membership, error)
@@ -187,6 +191,65 @@ type SettingStore interface {
 	ListSettings(ctx context.Context, envID, name string) ([]Setting, error)
 }
 
+// GroupStore keeps user groups and their members. Groups are reached
+// through their tenant: a group id under another tenant is not found.
+type GroupStore interface {
+	// CreateGroup inserts g; ErrNotFound if its tenant does not exist in
+	// g.EnvID, ErrConflict if the id exists or the name is taken in the
+	// tenant (case-insensitively).
+	CreateGroup(ctx context.Context, g *Group) error
+	// GetGroup returns group id of tenantID.
+	GetGroup(ctx context.Context, tenantID, id string) (*Group, error)
+	// UpdateGroup replaces the stored group (matched by ID and TenantID),
+	// keeping its members; ErrNotFound if absent, ErrConflict if the new
+	// name is taken by another group of the tenant.
+	UpdateGroup(ctx context.Context, g *Group) error
+	// DeleteGroup removes the group and its members; ErrNotFound if absent.
+	DeleteGroup(ctx context.Context, tenantID, id string) error
+	// ListGroups returns tenantID's groups, oldest first (ties by id).
+	ListGroups(ctx context.Context, tenantID string) ([]Group, error)
+	// AddGroupMembers adds each of userIDs to group groupID of tenantID as
+	// of at; a user already in the group stays as it was. It is all or
+	// nothing: ErrNotFound, with nobody added, if the group does not exist
+	// or one of the users is not a member of the tenant.
+	AddGroupMembers(ctx context.Context, tenantID, groupID string, userIDs []string, at time.Time) error
+	// RemoveGroupMembers removes each of userIDs from the group, skipping
+	// users not in it; ErrNotFound if the group does not exist.
+	RemoveGroupMembers(ctx context.Context, tenantID, groupID string, userIDs []string) error
+	// ListGroupMembers returns the members of group groupID of tenantID,
+	// oldest first (ties by user id); none for an unknown group.
+	ListGroupMembers(ctx context.Context, tenantID, groupID string) ([]GroupMember, error)
+	// ListUserGroups returns the groups of tenantID that userID belongs
+	// to, oldest first (ties by id).
+	ListUserGroups(ctx context.Context, tenantID, userID string) ([]Group, error)
+}
+
+// ApplicationStore keeps which users are assigned to which applications, and
+// each user's active tenant per application.
+type ApplicationStore interface {
+	// PutApplicationUser assigns a.UserID, as a member of a.TenantID, to
+	// application a.AppID. An existing assignment stays as it was (its
+	// CreatedAt is kept). ErrNotFound if the user is not a member of the
+	// tenant in a.EnvID.
+	PutApplicationUser(ctx context.Context, a *ApplicationUser) error
+	// DeleteApplicationUser removes the assignment of userID in tenantID
+	// to appID; ErrNotFound if absent.
+	DeleteApplicationUser(ctx context.Context, appID, userID, tenantID string) error
+	// ListApplicationUsers returns the assignments to appID in envID,
+	// oldest first (ties by user id, then tenant id).
+	ListApplicationUsers(ctx context.Context, envID, appID string) ([]ApplicationUser, error)
+	// ListUserApplications returns userID's assignments, oldest first
+	// (ties by application id, then tenant id).
+	ListUserApplications(ctx context.Context, userID string) ([]ApplicationUser, error)
+	// PutApplicationActiveTenant inserts or replaces the active tenant of
+	// a.UserID in application a.AppID; ErrNotFound if the user is not a
+	// member of a.TenantID in a.EnvID.
+	PutApplicationActiveTenant(ctx context.Context, a *ApplicationActiveTenant) error
+	// ListApplicationActiveTenants returns userID's active tenants, by
+	// application id.
+	ListApplicationActiveTenants(ctx context.Context, userID string) ([]ApplicationActiveTenant, error)
+}
+
 // Store composes every capability a backend provides.
 type Store interface {
 	EnvironmentStore
@@ -200,6 +263,8 @@ type Store interface {
 	SigningKeyStore
 	OneTimeTokenStore
 	SettingStore
+	GroupStore
+	ApplicationStore
 
 	// InTx runs fn with a Store whose writes commit together if fn returns
 	// nil and are all discarded if it returns an error (or panics). Reads

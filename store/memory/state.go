@@ -48,6 +48,22 @@ type state struct {
 	ottsByUser index             // user id → token ids
 
 	settings map[string]*store.Setting // settingKey(env, tenant, name)
+
+	groups         map[string]*store.Group
+	groupsByTenant index                         // tenant id → group ids
+	groupByName    map[string]string             // foldKey(tenant, name) → group id
+	groupMembers   map[string]*store.GroupMember // scopedKey(group, user)
+	membersByGroup index                         // group id → user ids
+	groupsOfMember index                         // scopedKey(user, tenant) → group ids
+
+	appUsers         map[string]*store.ApplicationUser // appUserKey(app, user, tenant)
+	appUsersByApp    index                             // scopedKey(env, app) → appUserKeys
+	appUsersByUser   index                             // user id → appUserKeys
+	appUsersByMember index                             // scopedKey(user, tenant) → appUserKeys
+
+	appActive         map[string]*store.ApplicationActiveTenant // scopedKey(user, app)
+	appActiveByUser   index                                     // user id → app ids
+	appActiveByMember index                                     // scopedKey(user, tenant) → app ids
 }
 
 func newState() *state {
@@ -75,6 +91,20 @@ func newState() *state {
 		ottByHash:        map[string]string{},
 		ottsByUser:       index{},
 		settings:         map[string]*store.Setting{},
+
+		groups:            map[string]*store.Group{},
+		groupsByTenant:    index{},
+		groupByName:       map[string]string{},
+		groupMembers:      map[string]*store.GroupMember{},
+		membersByGroup:    index{},
+		groupsOfMember:    index{},
+		appUsers:          map[string]*store.ApplicationUser{},
+		appUsersByApp:     index{},
+		appUsersByUser:    index{},
+		appUsersByMember:  index{},
+		appActive:         map[string]*store.ApplicationActiveTenant{},
+		appActiveByUser:   index{},
+		appActiveByMember: index{},
 	}
 }
 
@@ -105,6 +135,20 @@ func (st *state) clone() *state {
 		ottByHash:        maps.Clone(st.ottByHash),
 		ottsByUser:       st.ottsByUser.clone(),
 		settings:         maps.Clone(st.settings),
+
+		groups:            maps.Clone(st.groups),
+		groupsByTenant:    st.groupsByTenant.clone(),
+		groupByName:       maps.Clone(st.groupByName),
+		groupMembers:      maps.Clone(st.groupMembers),
+		membersByGroup:    st.membersByGroup.clone(),
+		groupsOfMember:    st.groupsOfMember.clone(),
+		appUsers:          maps.Clone(st.appUsers),
+		appUsersByApp:     st.appUsersByApp.clone(),
+		appUsersByUser:    st.appUsersByUser.clone(),
+		appUsersByMember:  st.appUsersByMember.clone(),
+		appActive:         maps.Clone(st.appActive),
+		appActiveByUser:   st.appActiveByUser.clone(),
+		appActiveByMember: st.appActiveByMember.clone(),
 	}
 }
 

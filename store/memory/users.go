@@ -57,8 +57,8 @@ func (s *Store) UpdateTenant(ctx context.Context, t *store.Tenant) error {
 	})
 }
 
-// DeleteTenant removes the tenant and its memberships; ErrNotFound if
-// absent.
+// DeleteTenant removes the tenant with its memberships and groups;
+// ErrNotFound if absent.
 func (s *Store) DeleteTenant(ctx context.Context, envID, id string) error {
 	return s.write(ctx, func(st *state) error {
 		if _, err := st.tenant(envID, id); err != nil {
@@ -66,6 +66,9 @@ func (s *Store) DeleteTenant(ctx context.Context, envID, id string) error {
 		}
 		for _, userID := range st.membersByTenant.ids(id) {
 			st.deleteMembership(userID, id)
+		}
+		for _, groupID := range st.groupsByTenant.ids(id) {
+			st.deleteGroup(st.groups[groupID])
 		}
 		delete(st.tenants, id)
 		st.tenantsByEnv.remove(envID, id)

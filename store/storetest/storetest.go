@@ -47,6 +47,8 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"SigningKeys", signingKeyTests},
 		{"OneTimeTokens", oneTimeTokenTests},
 		{"Settings", settingTests},
+		{"Groups", groupTests},
+		{"Applications", applicationTests},
 		{"Transactions", transactionTests},
 		{"Concurrency", concurrencyTests},
 	}
