@@ -11,6 +11,8 @@ func routeTable() []Route {
 		userRoutes,
 		meRoutes,
 		configurationRoutes,
+		groupRoutes,
+		applicationRoutes,
 	} {
 		all = append(all, area...)
 	}
