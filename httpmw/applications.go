@@ -38,7 +38,7 @@ func unassignApplicationUsers(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	return nil, c.id().UnassignUsersFromApplication(c.ctx(), in)
+	return struct{}{}, c.id().UnassignUsersFromApplication(c.ctx(), in)
 }
 
 func getApplicationActiveTenants(c *call) (any, error) {
@@ -50,5 +50,5 @@ func switchApplicationActiveTenant(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	return nil, c.id().SwitchUserApplicationActiveTenant(c.ctx(), c.principal, in)
+	return struct{}{}, c.id().SwitchUserApplicationActiveTenant(c.ctx(), c.principal, in)
 }

@@ -2,45 +2,30 @@ package httpmw
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/yolkauth/yolk/identity"
 )
 
 var groupRoutes = []Route{
-	{Method: http.MethodGet, Path: "/resources/groups/v1", OperationID: "GroupsControllerV1_getAllGroups", Auth: User, Perm: "fe.secure.read.groups", handle: listGroups},
-	{Method: http.MethodPost, Path: "/resources/groups/v1", OperationID: "GroupsControllerV1_createGroup", Auth: User, Perm: "fe.secure.write.groups", Status: http.StatusCreated, handle: createGroup},
-	{Method: http.MethodPost, Path: "/resources/groups/v1/bulkGet", OperationID: "GroupsControllerV1_getGroupsByIds", Auth: User, Perm: "fe.secure.read.groups", Status: http.StatusCreated, handle: getGroupsByIDs},
-	{Method: http.MethodPatch, Path: "/resources/groups/v1/{id}", OperationID: "GroupsControllerV1_updateGroup", Auth: User, Perm: "fe.secure.write.groups", handle: updateGroup},
-	{Method: http.MethodDelete, Path: "/resources/groups/v1/{id}", OperationID: "GroupsControllerV1_deleteGroup", Auth: User, Perm: "fe.secure.delete.groups", handle: deleteGroup},
-	{Method: http.MethodGet, Path: "/resources/groups/v1/{id}", OperationID: "GroupsControllerV1_getGroupById", Auth: User, Perm: "fe.secure.read.groups", handle: getGroup},
+	{Method: http.MethodGet, Path: "/resources/groups/v1", OperationID: "GroupsControllerV1_getAllGroups", Auth: User, Perm: identity.PermReadGroups, handle: listGroups},
+	{Method: http.MethodPost, Path: "/resources/groups/v1", OperationID: "GroupsControllerV1_createGroup", Auth: User, Perm: identity.PermWriteGroups, Status: http.StatusCreated, handle: createGroup},
+	{Method: http.MethodPost, Path: "/resources/groups/v1/bulkGet", OperationID: "GroupsControllerV1_getGroupsByIds", Auth: User, Perm: identity.PermReadGroups, Status: http.StatusCreated, handle: getGroupsByIDs},
+	{Method: http.MethodPatch, Path: "/resources/groups/v1/{id}", OperationID: "GroupsControllerV1_updateGroup", Auth: User, Perm: identity.PermWriteGroups, handle: updateGroup},
+	{Method: http.MethodDelete, Path: "/resources/groups/v1/{id}", OperationID: "GroupsControllerV1_deleteGroup", Auth: User, Perm: identity.PermDeleteGroups, handle: deleteGroup},
+	{Method: http.MethodGet, Path: "/resources/groups/v1/{id}", OperationID: "GroupsControllerV1_getGroupById", Auth: User, Perm: identity.PermReadGroups, handle: getGroup},
 	{Method: http.MethodGet, Path: "/resources/groups/v1/config", OperationID: "GroupsControllerV1_getGroupsConfiguration", Auth: Vendor, handle: getGroupsConfig},
 	{Method: http.MethodPost, Path: "/resources/groups/v1/config", OperationID: "GroupsControllerV1_createOrUpdateGroupsConfiguration", Auth: Vendor, Status: http.StatusCreated, handle: updateGroupsConfig},
-	{Method: http.MethodPost, Path: "/resources/groups/v1/{groupId}/roles", OperationID: "GroupsControllerV1_addRolesToGroup", Auth: User, Perm: "fe.secure.write.groupsRoles", Status: http.StatusCreated, handle: addRolesToGroup},
-	{Method: http.MethodDelete, Path: "/resources/groups/v1/{groupId}/roles", OperationID: "GroupsControllerV1_removeRolesFromGroup", Auth: User, Perm: "fe.secure.write.groupsRoles", handle: removeRolesFromGroup},
-	{Method: http.MethodPost, Path: "/resources/groups/v1/{groupId}/users", OperationID: "GroupsControllerV1_addUsersToGroup", Auth: User, Perm: "fe.secure.write.groupsUsers", Status: http.StatusCreated, handle: addUsersToGroup},
-	{Method: http.MethodDelete, Path: "/resources/groups/v1/{groupId}/users", OperationID: "GroupsControllerV1_removeUsersFromGroup", Auth: User, Perm: "fe.secure.delete.groupsUsers", handle: removeUsersFromGroup},
-	{Method: http.MethodGet, Path: "/resources/groups/v2", OperationID: "GroupsControllerV2_getAllGroupsPaginated", Auth: User, Perm: "fe.secure.read.groups", handle: listGroupsPage},
-	{Method: http.MethodGet, Path: "/resources/users/v3/groups", OperationID: "UsersControllerV3_getUsersGroups", Auth: User, Perm: "fe.secure.read.groups", handle: listUsersGroups},
+	{Method: http.MethodPost, Path: "/resources/groups/v1/{groupId}/roles", OperationID: "GroupsControllerV1_addRolesToGroup", Auth: User, Perm: identity.PermWriteGroupsRoles, Status: http.StatusCreated, handle: addRolesToGroup},
+	{Method: http.MethodDelete, Path: "/resources/groups/v1/{groupId}/roles", OperationID: "GroupsControllerV1_removeRolesFromGroup", Auth: User, Perm: identity.PermWriteGroupsRoles, handle: removeRolesFromGroup},
+	{Method: http.MethodPost, Path: "/resources/groups/v1/{groupId}/users", OperationID: "GroupsControllerV1_addUsersToGroup", Auth: User, Perm: identity.PermWriteGroupsUsers, Status: http.StatusCreated, handle: addUsersToGroup},
+	{Method: http.MethodDelete, Path: "/resources/groups/v1/{groupId}/users", OperationID: "GroupsControllerV1_removeUsersFromGroup", Auth: User, Perm: identity.PermDeleteGroupsUsers, handle: removeUsersFromGroup},
+	{Method: http.MethodGet, Path: "/resources/groups/v2", OperationID: "GroupsControllerV2_getAllGroupsPaginated", Auth: User, Perm: identity.PermReadGroups, handle: listGroupsPage},
+	{Method: http.MethodGet, Path: "/resources/users/v3/groups", OperationID: "UsersControllerV3_getUsersGroups", Auth: User, Perm: identity.PermReadGroups, handle: listUsersGroups},
 }
 
 // relations reads _groupsRelations.
 func (c *call) relations() identity.GroupRelations {
 	return identity.GroupRelations(c.query("_groupsRelations"))
-}
-
-// queryList reads a list query parameter, sent repeated (ids=a&ids=b),
-// comma-separated (ids=a,b, as the official clients do) or both.
-func (c *call) queryList(name string) []string {
-	var out []string
-	for _, v := range c.r.URL.Query()[name] {
-		for _, s := range strings.Split(v, ",") {
-			if s = strings.TrimSpace(s); s != "" {
-				out = append(out, s)
-			}
-		}
-	}
-	return out
 }
 
 func listGroups(c *call) (any, error) {
@@ -74,7 +59,7 @@ func updateGroup(c *call) (any, error) {
 }
 
 func deleteGroup(c *call) (any, error) {
-	return nil, c.id().DeleteGroup(c.ctx(), c.principal, c.param("id"))
+	return struct{}{}, c.id().DeleteGroup(c.ctx(), c.principal, c.param("id"))
 }
 
 func getGroup(c *call) (any, error) {
@@ -114,7 +99,7 @@ func addRolesToGroup(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, c.id().AddRolesToGroup(c.ctx(), c.principal, c.param("groupId"), ids)
+	return struct{}{}, c.id().AddRolesToGroup(c.ctx(), c.principal, c.param("groupId"), ids)
 }
 
 func removeRolesFromGroup(c *call) (any, error) {
@@ -122,7 +107,7 @@ func removeRolesFromGroup(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, c.id().RemoveRolesFromGroup(c.ctx(), c.principal, c.param("groupId"), ids)
+	return struct{}{}, c.id().RemoveRolesFromGroup(c.ctx(), c.principal, c.param("groupId"), ids)
 }
 
 func addUsersToGroup(c *call) (any, error) {
@@ -130,7 +115,7 @@ func addUsersToGroup(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, c.id().AddUsersToGroup(c.ctx(), c.principal, c.param("groupId"), ids)
+	return struct{}{}, c.id().AddUsersToGroup(c.ctx(), c.principal, c.param("groupId"), ids)
 }
 
 func removeUsersFromGroup(c *call) (any, error) {
@@ -138,7 +123,7 @@ func removeUsersFromGroup(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, c.id().RemoveUsersFromGroup(c.ctx(), c.principal, c.param("groupId"), ids)
+	return struct{}{}, c.id().RemoveUsersFromGroup(c.ctx(), c.principal, c.param("groupId"), ids)
 }
 
 func listGroupsPage(c *call) (any, error) {

@@ -128,29 +128,31 @@ func (id *Identity) UpdateGroupsConfig(ctx context.Context, in GroupsConfigInput
 	return &cfg, nil
 }
 
-// actingTenant returns the tenant p acts in for tenant-scoped operations:
-// the tenant of a user token (the user must still be an enabled member of
-// it), or the frontegg-tenant-id an environment token names.
-func (id *Identity) actingTenant(ctx context.Context, st store.Store, p *Principal) (string, error) {
-	if p == nil {
-		return "", unauthorized("", "authentication required")
+// Permissions of the groups operations. A user principal needs them; the
+// environment token holds them all.
+const (
+	PermReadGroups        = "fe.secure.read.groups"
+	PermWriteGroups       = "fe.secure.write.groups"
+	PermDeleteGroups      = "fe.secure.delete.groups"
+	PermWriteGroupsRoles  = "fe.secure.write.groupsRoles"
+	PermWriteGroupsUsers  = "fe.secure.write.groupsUsers"
+	PermDeleteGroupsUsers = "fe.secure.delete.groupsUsers"
+)
+
+// groupTenant returns the tenant p acts in for a groups operation that
+// needs perm (see actingTenant); the tenant an environment token names must
+// exist. It reads through id.store, so call it outside transactions.
+func (id *Identity) groupTenant(ctx context.Context, p *Principal, perm string) (string, error) {
+	tenantID, err := id.actingTenant(ctx, p, perm)
+	if err != nil {
+		return "", err
 	}
-	if p.TenantID == "" {
-		return "", invalid("frontegg-tenant-id", "the frontegg-tenant-id header is required with an environment token")
-	}
-	if _, err := st.GetTenant(ctx, id.envID, p.TenantID); err != nil {
-		return "", storeErr(err, "tenant "+p.TenantID)
-	}
-	if !p.Vendor {
-		m, err := st.GetMembership(ctx, p.UserID, p.TenantID)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && (m.Disabled || m.EnvID != id.envID)) {
-			return "", forbidden("", "user is not an active member of tenant %s", p.TenantID)
+	if p.Vendor {
+		if _, err := id.store.GetTenant(ctx, id.envID, tenantID); err != nil {
+			return "", storeErr(err, "tenant "+tenantID)
 		}
-		if err != nil {
-			return "", err
-		}
 	}
-	return p.TenantID, nil
+	return tenantID, nil
 }
 
 // CreateGroupInput describes a new group (CreateGroupDto).
@@ -230,12 +232,12 @@ func (id *Identity) CreateGroup(ctx context.Context, p *Principal, in CreateGrou
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
+	tenantID, err := id.groupTenant(ctx, p, PermWriteGroups)
+	if err != nil {
+		return nil, err
+	}
 	var g *store.Group
-	err := id.store.InTx(ctx, func(tx store.Store) error {
-		tenantID, err := id.actingTenant(ctx, tx, p)
-		if err != nil {
-			return err
-		}
+	err = id.store.InTx(ctx, func(tx store.Store) error {
 		cfg, err := id.groupsConfig(ctx, tx)
 		if err != nil {
 			return err
@@ -308,14 +310,14 @@ func (id *Identity) groupViews(ctx context.Context, st store.Store, tenantID str
 }
 
 // readGroups runs fn with the store and the tenant p acts in, after
-// checking rel. Reads run outside a transaction, so they never wait for
-// writers.
+// checking rel and that p may read groups. Reads run outside a
+// transaction, so they never wait for writers.
 func (id *Identity) readGroups(ctx context.Context, p *Principal, rel GroupRelations, fn func(st store.Store, tenantID string, rel GroupRelations) error) error {
 	rel, err := rel.check()
 	if err != nil {
 		return err
 	}
-	tenantID, err := id.actingTenant(ctx, id.store, p)
+	tenantID, err := id.groupTenant(ctx, p, PermReadGroups)
 	if err != nil {
 		return err
 	}
@@ -471,15 +473,15 @@ func (id *Identity) ListGroupsPage(ctx context.Context, p *Principal, q PageQuer
 	return out, nil
 }
 
-// changeGroup runs fn on group groupID of the tenant p acts in, inside one
-// transaction, and stores the group fn changed.
-func (id *Identity) changeGroup(ctx context.Context, p *Principal, groupID string, fn func(tx store.Store, g *store.Group, cfg GroupsConfig) error) (*store.Group, error) {
+// changeGroup runs fn, inside one transaction, on group groupID of the
+// tenant p acts in, after checking that p holds perm.
+func (id *Identity) changeGroup(ctx context.Context, p *Principal, perm, groupID string, fn func(tx store.Store, g *store.Group, cfg GroupsConfig) error) (*store.Group, error) {
+	tenantID, err := id.groupTenant(ctx, p, perm)
+	if err != nil {
+		return nil, err
+	}
 	var g *store.Group
-	err := id.store.InTx(ctx, func(tx store.Store) error {
-		tenantID, err := id.actingTenant(ctx, tx, p)
-		if err != nil {
-			return err
-		}
+	err = id.store.InTx(ctx, func(tx store.Store) error {
 		cfg, err := id.groupsConfig(ctx, tx)
 		if err != nil {
 			return err
@@ -507,7 +509,7 @@ func (id *Identity) UpdateGroup(ctx context.Context, p *Principal, groupID strin
 		return nil, err
 	}
 	var view *Group
-	_, err := id.changeGroup(ctx, p, groupID, func(tx store.Store, g *store.Group, _ GroupsConfig) error {
+	_, err := id.changeGroup(ctx, p, PermWriteGroups, groupID, func(tx store.Store, g *store.Group, _ GroupsConfig) error {
 		setStr(&g.Name, in.Name)
 		setStr(&g.Color, in.Color)
 		setStr(&g.Description, in.Description)
@@ -535,7 +537,7 @@ func (id *Identity) UpdateGroup(ctx context.Context, p *Principal, groupID strin
 // DeleteGroup deletes group groupID of the tenant p acts in, with its
 // members' place in it (they stay members of the tenant).
 func (id *Identity) DeleteGroup(ctx context.Context, p *Principal, groupID string) error {
-	_, err := id.changeGroup(ctx, p, groupID, func(tx store.Store, g *store.Group, _ GroupsConfig) error {
+	_, err := id.changeGroup(ctx, p, PermDeleteGroups, groupID, func(tx store.Store, g *store.Group, _ GroupsConfig) error {
 		return tx.DeleteGroup(ctx, g.TenantID, g.ID)
 	})
 	return err
@@ -550,7 +552,7 @@ func (id *Identity) AddRolesToGroup(ctx context.Context, p *Principal, groupID s
 	if err != nil {
 		return err
 	}
-	_, err = id.changeGroup(ctx, p, groupID, func(tx store.Store, g *store.Group, cfg GroupsConfig) error {
+	_, err = id.changeGroup(ctx, p, PermWriteGroupsRoles, groupID, func(tx store.Store, g *store.Group, cfg GroupsConfig) error {
 		if !cfg.Enabled {
 			return errGroupsDisabled()
 		}
@@ -578,7 +580,7 @@ func (id *Identity) RemoveRolesFromGroup(ctx context.Context, p *Principal, grou
 	if err != nil {
 		return err
 	}
-	_, err = id.changeGroup(ctx, p, groupID, func(tx store.Store, g *store.Group, _ GroupsConfig) error {
+	_, err = id.changeGroup(ctx, p, PermWriteGroupsRoles, groupID, func(tx store.Store, g *store.Group, _ GroupsConfig) error {
 		g.RoleIDs = slices.DeleteFunc(g.RoleIDs, func(r string) bool { return slices.Contains(roleIDs, r) })
 		g.UpdatedAt = id.now()
 		return tx.UpdateGroup(ctx, g)
@@ -595,7 +597,7 @@ func (id *Identity) AddUsersToGroup(ctx context.Context, p *Principal, groupID s
 	if err != nil {
 		return err
 	}
-	_, err = id.changeGroup(ctx, p, groupID, func(tx store.Store, g *store.Group, cfg GroupsConfig) error {
+	_, err = id.changeGroup(ctx, p, PermWriteGroupsUsers, groupID, func(tx store.Store, g *store.Group, cfg GroupsConfig) error {
 		if !cfg.Enabled {
 			return errGroupsDisabled()
 		}
@@ -622,7 +624,7 @@ func (id *Identity) RemoveUsersFromGroup(ctx context.Context, p *Principal, grou
 	if err != nil {
 		return err
 	}
-	_, err = id.changeGroup(ctx, p, groupID, func(tx store.Store, g *store.Group, _ GroupsConfig) error {
+	_, err = id.changeGroup(ctx, p, PermDeleteGroupsUsers, groupID, func(tx store.Store, g *store.Group, _ GroupsConfig) error {
 		return tx.RemoveGroupMembers(ctx, g.TenantID, g.ID, userIDs)
 	})
 	return err

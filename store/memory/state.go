@@ -64,6 +64,8 @@ type state struct {
 	appActive         map[string]*store.ApplicationActiveTenant // scopedKey(user, app)
 	appActiveByUser   index                                     // user id → app ids
 	appActiveByMember index                                     // scopedKey(user, tenant) → app ids
+
+	tasks map[string]*store.Task
 }
 
 func newState() *state {
@@ -105,6 +107,8 @@ func newState() *state {
 		appActive:         map[string]*store.ApplicationActiveTenant{},
 		appActiveByUser:   index{},
 		appActiveByMember: index{},
+
+		tasks: map[string]*store.Task{},
 	}
 }
 
@@ -149,6 +153,8 @@ func (st *state) clone() *state {
 		appActive:         maps.Clone(st.appActive),
 		appActiveByUser:   st.appActiveByUser.clone(),
 		appActiveByMember: st.appActiveByMember.clone(),
+
+		tasks: maps.Clone(st.tasks),
 	}
 }
 

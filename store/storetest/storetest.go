@@ -49,6 +49,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Settings", settingTests},
 		{"Groups", groupTests},
 		{"Applications", applicationTests},
+		{"Tasks", taskTests},
 		{"Transactions", transactionTests},
 		{"Concurrency", concurrencyTests},
 	}
