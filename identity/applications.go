@@ -26,7 +26,7 @@ func (in *ApplicationUsersInput) validate() error {
 	if in.TenantID == "" {
 		return invalid("tenantId", "tenantId is required")
 	}
-	in.UserIDs, err = checkIDs("userIds", in.UserIDs)
+	in.UserIDs, err = cleanIDList("userIds", in.UserIDs)
 	return err
 }
 
@@ -144,7 +144,7 @@ func (id *Identity) ListApplicationUsers(ctx context.Context, appID, tenantID st
 	if err != nil {
 		return nil, err
 	}
-	return distinct(as, tenantID, func(a *store.ApplicationUser) string { return a.UserID }), nil
+	return distinctOf(as, tenantID, func(a *store.ApplicationUser) string { return a.UserID }), nil
 }
 
 // ListUserApplications returns the ids of the applications user userID is
@@ -158,12 +158,12 @@ func (id *Identity) ListUserApplications(ctx context.Context, userID, tenantID s
 	if err != nil {
 		return nil, err
 	}
-	return distinct(as, tenantID, func(a *store.ApplicationUser) string { return a.AppID }), nil
+	return distinctOf(as, tenantID, func(a *store.ApplicationUser) string { return a.AppID }), nil
 }
 
-// distinct returns key of each assignment of tenantID (every tenant when
+// distinctOf returns key of each assignment of tenantID (every tenant when
 // empty), without duplicates, in order.
-func distinct(as []store.ApplicationUser, tenantID string, key func(*store.ApplicationUser) string) []string {
+func distinctOf(as []store.ApplicationUser, tenantID string, key func(*store.ApplicationUser) string) []string {
 	out := []string{}
 	seen := map[string]bool{}
 	for i := range as {

@@ -343,9 +343,9 @@ func (id *Identity) ListGroups(ctx context.Context, p *Principal, rel GroupRelat
 	return out, nil
 }
 
-// checkIDs validates a list of ids named field: present, not too many, no
+// cleanIDList validates a list of ids named field: present, not too many, no
 // blank entries. It returns them without duplicates, in their first order.
-func checkIDs(field string, ids []string) ([]string, error) {
+func cleanIDList(field string, ids []string) ([]string, error) {
 	if len(ids) == 0 {
 		return nil, invalid(field, "%s must name at least one id", field)
 	}
@@ -371,7 +371,7 @@ func checkIDs(field string, ids []string) ([]string, error) {
 // in groupIDs, in the order asked; ids of no group of the tenant are
 // skipped.
 func (id *Identity) GetGroupsByIDs(ctx context.Context, p *Principal, groupIDs []string, rel GroupRelations) (*Groups, error) {
-	groupIDs, err := checkIDs("groupsIds", groupIDs)
+	groupIDs, err := cleanIDList("groupsIds", groupIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -548,7 +548,7 @@ func (id *Identity) DeleteGroup(ctx context.Context, p *Principal, groupID strin
 // already are kept once. Every member of the group holds the group's roles
 // in the tenant from its next access token on.
 func (id *Identity) AddRolesToGroup(ctx context.Context, p *Principal, groupID string, roleIDs []string) error {
-	roleIDs, err := checkIDs("roleIds", roleIDs)
+	roleIDs, err := cleanIDList("roleIds", roleIDs)
 	if err != nil {
 		return err
 	}
@@ -576,7 +576,7 @@ func (id *Identity) AddRolesToGroup(ctx context.Context, p *Principal, groupID s
 // RemoveRolesFromGroup takes the roles roleIDs away from group groupID of
 // the tenant p acts in; roles the group does not have are skipped.
 func (id *Identity) RemoveRolesFromGroup(ctx context.Context, p *Principal, groupID string, roleIDs []string) error {
-	roleIDs, err := checkIDs("roleIds", roleIDs)
+	roleIDs, err := cleanIDList("roleIds", roleIDs)
 	if err != nil {
 		return err
 	}
@@ -593,7 +593,7 @@ func (id *Identity) RemoveRolesFromGroup(ctx context.Context, p *Principal, grou
 // A user who is not a member of the tenant is ErrNotFound, and then nobody
 // is added.
 func (id *Identity) AddUsersToGroup(ctx context.Context, p *Principal, groupID string, userIDs []string) error {
-	userIDs, err := checkIDs("userIds", userIDs)
+	userIDs, err := cleanIDList("userIds", userIDs)
 	if err != nil {
 		return err
 	}
@@ -620,7 +620,7 @@ func (id *Identity) AddUsersToGroup(ctx context.Context, p *Principal, groupID s
 // tenant p acts in; users not in it are skipped. They stay members of the
 // tenant.
 func (id *Identity) RemoveUsersFromGroup(ctx context.Context, p *Principal, groupID string, userIDs []string) error {
-	userIDs, err := checkIDs("userIds", userIDs)
+	userIDs, err := cleanIDList("userIds", userIDs)
 	if err != nil {
 		return err
 	}
@@ -643,7 +643,7 @@ type UserGroups struct {
 // tenant p acts in, the ids of the tenant's groups it belongs to. Users who
 // are not members of the tenant are left out.
 func (id *Identity) ListUsersGroups(ctx context.Context, p *Principal, userIDs []string) ([]UserGroups, error) {
-	userIDs, err := checkIDs("ids", userIDs)
+	userIDs, err := cleanIDList("ids", userIDs)
 	if err != nil {
 		return nil, err
 	}
