@@ -13,6 +13,12 @@ func routeTable() []Route {
 		configurationRoutes,
 		groupRoutes,
 		applicationRoutes,
+		emailRoutes,
+		usernameRoutes,
+		phoneNumberRoutes,
+		userFlagRoutes,
+		mfaRoutes,
+		smsRoutes,
 		userInviteRoutes,
 		activationLinkRoutes,
 		lifecycleRoutes,
@@ -32,4 +38,5 @@ var ExtraRoutes = map[string]string{
 	"GET /resources/users/v3/me/tenants":                     "@frontegg/rest-api's loginv2/refreshTokenV3 read it after login",
 	"GET /.well-known/jwks.json":                             "public keys for verifying access tokens",
 	"GET /resources/configurations/v1/captcha-policy/public": "@frontegg/rest-api's getCaptchaPolicy: the login box reads the site key (never the secret) to render the CAPTCHA",
+	"GET /resources/users/v1/mfa/devices":                    "@frontegg/rest-api's getMFADevices lists the user's MFA devices (ids the disable routes need)",
 }

@@ -10,26 +10,10 @@ import (
 	"github.com/yolkauth/yolk/identity"
 )
 
-// vendorIn is the environment acting in tenantID (a vendor token with a
-// frontegg-tenant-id header).
-func vendorIn(tenantID string) *identity.Principal {
-	return &identity.Principal{Vendor: true, TenantID: tenantID}
-}
-
-// member creates a verified user with testPassword in the tenant.
-func (e *testEnv) member(t testing.TB, email, tenantID string) *identity.User {
-	t.Helper()
-	u, err := e.id.CreateUser(context.Background(), identity.CreateUserInput{Email: email, Password: testPassword, TenantID: tenantID, Name: "Member " + email})
-	if err != nil {
-		t.Fatalf("CreateUser(%q): %v", email, err)
-	}
-	return u
-}
-
 // group creates a group in tenantID.
 func (e *testEnv) group(t testing.TB, tenantID, name string) *identity.Group {
 	t.Helper()
-	g, err := e.id.CreateGroup(context.Background(), vendorIn(tenantID), identity.CreateGroupInput{Name: name})
+	g, err := e.id.CreateGroup(context.Background(), vendorPrincipal(tenantID), identity.CreateGroupInput{Name: name})
 	if err != nil {
 		t.Fatalf("CreateGroup(%q): %v", name, err)
 	}
@@ -56,7 +40,7 @@ func TestGroupLifecycle(t *testing.T) {
 	e := newTestEnv(t)
 	ctx := context.Background()
 	tn := e.tenant(t, "Acme")
-	p := vendorIn(tn.ID)
+	p := vendorPrincipal(tn.ID)
 
 	g, err := e.id.CreateGroup(ctx, p, identity.CreateGroupInput{Name: "  Engineers ", Color: "#00ff00",
 		Description: "The builders", Metadata: `{"floor":3}`})
@@ -75,7 +59,7 @@ func TestGroupLifecycle(t *testing.T) {
 	_, err = e.id.CreateGroup(ctx, p, identity.CreateGroupInput{Name: "ENGINEERS"})
 	wantErr(t, err, identity.ErrConflict)
 	other := e.tenant(t, "Other")
-	if _, err := e.id.CreateGroup(ctx, vendorIn(other.ID), identity.CreateGroupInput{Name: "Engineers"}); err != nil {
+	if _, err := e.id.CreateGroup(ctx, vendorPrincipal(other.ID), identity.CreateGroupInput{Name: "Engineers"}); err != nil {
 		t.Fatalf("same name in another tenant: %v", err)
 	}
 
@@ -119,7 +103,7 @@ func TestGroupValidation(t *testing.T) {
 	e := newTestEnv(t)
 	ctx := context.Background()
 	tn := e.tenant(t, "Acme")
-	p := vendorIn(tn.ID)
+	p := vendorPrincipal(tn.ID)
 	g := e.group(t, tn.ID, "Team")
 	long := string(make([]byte, 256))
 	for _, c := range []struct {
@@ -152,7 +136,7 @@ func TestGroupValidation(t *testing.T) {
 	// The environment must name the tenant; the tenant must exist.
 	_, err = e.id.ListGroups(ctx, &identity.Principal{Vendor: true}, "")
 	wantField(t, err, "frontegg-tenant-id")
-	_, err = e.id.CreateGroup(ctx, vendorIn("missing"), identity.CreateGroupInput{Name: "x"})
+	_, err = e.id.CreateGroup(ctx, vendorPrincipal("missing"), identity.CreateGroupInput{Name: "x"})
 	wantErr(t, err, identity.ErrNotFound)
 	_, err = e.id.ListGroups(ctx, nil, "")
 	wantErr(t, err, identity.ErrUnauthorized)
@@ -170,7 +154,7 @@ func TestGroupMembers(t *testing.T) {
 	e := newTestEnv(t)
 	ctx := context.Background()
 	tn, other := e.tenant(t, "Acme"), e.tenant(t, "Other")
-	p := vendorIn(tn.ID)
+	p := vendorPrincipal(tn.ID)
 	ann := e.member(t, "ann@example.com", tn.ID)
 	bob := e.member(t, "bob@example.com", tn.ID)
 	outsider := e.member(t, "out@example.com", other.ID)
@@ -200,7 +184,7 @@ func TestGroupMembers(t *testing.T) {
 		t.Fatalf("users relation also rendered roles %v", got.Roles)
 	}
 	for _, u := range got.Users {
-		if u.Email == "" || u.Name == "" || !u.ActivatedForTenant || u.CreatedAt.IsZero() {
+		if u.Email == "" || !u.ActivatedForTenant || u.CreatedAt.IsZero() {
 			t.Fatalf("group user = %+v", u)
 		}
 	}
@@ -252,10 +236,11 @@ func TestGroupsTenantIsolation(t *testing.T) {
 	me := e.member(t, "me@example.com", mine.ID)
 	them := e.member(t, "them@example.com", theirs.ID)
 	g := e.group(t, theirs.ID, "Secret")
-	if err := e.id.AddUsersToGroup(ctx, vendorIn(theirs.ID), g.ID, []string{them.ID}); err != nil {
+	if err := e.id.AddUsersToGroup(ctx, vendorPrincipal(theirs.ID), g.ID, []string{them.ID}); err != nil {
 		t.Fatal(err)
 	}
-	p := e.principal(t, e.login(t, "me@example.com").AccessToken)
+	// The user may do everything with groups, in its own tenant.
+	p := withPermissions(e.me(t, "me@example.com"), "fe.secure.*")
 	if p.TenantID != mine.ID {
 		t.Fatalf("token tenant = %s, want %s", p.TenantID, mine.ID)
 	}
@@ -293,17 +278,28 @@ func TestGroupsTenantIsolation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.id.GetGroup(ctx, vendorIn(theirs.ID), mg.ID, ""); err == nil {
+	if _, err := e.id.GetGroup(ctx, vendorPrincipal(theirs.ID), mg.ID, ""); err == nil {
 		t.Fatal("a group created by a user of one tenant is visible in another")
 	}
 
-	got, err := e.id.GetGroup(ctx, vendorIn(theirs.ID), g.ID, "")
+	got, err := e.id.GetGroup(ctx, vendorPrincipal(theirs.ID), g.ID, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Name != "Secret" || len(got.Users) != 1 {
 		t.Fatalf("the other tenant's group changed: %+v", got)
 	}
+
+	// The Go API checks the permissions the routes declare.
+	reader := withPermissions(p, identity.PermReadGroups)
+	if _, err := e.id.ListGroups(ctx, reader, ""); err != nil {
+		t.Fatalf("ListGroups with %s: %v", identity.PermReadGroups, err)
+	}
+	_, err = e.id.CreateGroup(ctx, reader, identity.CreateGroupInput{Name: "Not allowed"})
+	wantErr(t, err, identity.ErrForbidden)
+	wantErr(t, e.id.DeleteGroup(ctx, reader, mg.ID), identity.ErrForbidden)
+	wantErr(t, e.id.AddUsersToGroup(ctx, reader, mg.ID, []string{me.ID}), identity.ErrForbidden)
+	wantErr(t, e.id.RemoveUsersFromGroup(ctx, withPermissions(p, identity.PermWriteGroupsUsers), mg.ID, []string{me.ID}), identity.ErrForbidden)
 
 	// A user removed from its tenant can no longer act there, even with a
 	// token that has not expired yet.
@@ -318,7 +314,7 @@ func TestGroupsPage(t *testing.T) {
 	e := newTestEnv(t)
 	ctx := context.Background()
 	tn := e.tenant(t, "Acme")
-	p := vendorIn(tn.ID)
+	p := vendorPrincipal(tn.ID)
 	names := []string{"delta", "Alpha", "charlie", "Bravo", "echo"}
 	ids := map[string]string{}
 	for _, n := range names {
@@ -390,7 +386,7 @@ func TestGroupsConfig(t *testing.T) {
 		t.Fatalf("after disabling roles = %+v", cfg)
 	}
 	tn := e.tenant(t, "Acme")
-	p := vendorIn(tn.ID)
+	p := vendorPrincipal(tn.ID)
 	g := e.group(t, tn.ID, "Team")
 	wantErr(t, e.id.AddRolesToGroup(ctx, p, g.ID, []string{"any"}), identity.ErrForbidden)
 
@@ -427,7 +423,7 @@ func TestGroupsLeaveWithTheUser(t *testing.T) {
 	e := newTestEnv(t)
 	ctx := context.Background()
 	tn := e.tenant(t, "Acme")
-	p := vendorIn(tn.ID)
+	p := vendorPrincipal(tn.ID)
 	g := e.group(t, tn.ID, "Team")
 	var ids []string
 	for i := range 3 {

@@ -82,6 +82,8 @@ type User struct {
 type userRecord struct {
 	user        *store.User
 	memberships []store.Membership
+	// mfaEnrolled: the user has an enrolled second factor.
+	mfaEnrolled bool
 }
 
 func (id *Identity) loadUser(ctx context.Context, st store.Store, userID string) (*userRecord, error) {
@@ -93,7 +95,11 @@ func (id *Identity) loadUser(ctx context.Context, st store.Store, userID string)
 	if err != nil {
 		return nil, err
 	}
-	return &userRecord{user: u, memberships: ms}, nil
+	enrolled, err := id.hasMFA(ctx, st, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &userRecord{user: u, memberships: ms, mfaEnrolled: enrolled}, nil
 }
 
 // activeTenant is the tenant a user's token is issued for: the stored active
@@ -140,7 +146,7 @@ func (r *userRecord) view(tenantID string) *User {
 	}
 	v := &User{
 		ID: u.ID, Email: u.Email, Username: u.Username, Name: u.Name, ProfilePictureURL: u.ProfilePictureURL,
-		Sub: u.ID, Verified: u.Verified, MFABypass: u.MFABypass, PhoneNumber: u.PhoneNumber,
+		Sub: u.ID, Verified: u.Verified, MFAEnrolled: r.mfaEnrolled, MFABypass: u.MFABypass, PhoneNumber: u.PhoneNumber,
 		Provider: u.Provider, TenantID: tenantID, TenantIDs: r.tenantIDs(), IsLocked: u.Locked,
 		Invisible: u.Invisible, SuperUser: u.SuperUser, Metadata: u.Metadata, VendorMetadata: u.VendorMetadata,
 		ExternalID: u.ExternalID, CreatedAt: u.CreatedAt, LastLogin: u.LastLogin, ManagedBy: "frontegg",

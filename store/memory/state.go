@@ -65,7 +65,17 @@ type state struct {
 	appActiveByUser   index                                     // user id → app ids
 	appActiveByMember index                                     // scopedKey(user, tenant) → app ids
 
-	tasks map[string]*store.Task
+	emails       map[string]*store.UserEmail // additional e-mails by id
+	emailByKey   map[string]string           // foldKey(env, email) → e-mail id
+	emailsByUser index                       // user id → e-mail ids
+
+	phones       map[string]*store.UserPhoneNumber
+	phoneByKey   map[string]string // scopedKey(user, number) → phone id
+	phonesByUser index             // user id → phone ids
+
+	tasks            map[string]*store.Task
+	mfaDevices       map[string]*store.MFADevice
+	mfaDevicesByUser index // user id → device ids
 }
 
 func newState() *state {
@@ -108,7 +118,15 @@ func newState() *state {
 		appActiveByUser:   index{},
 		appActiveByMember: index{},
 
-		tasks: map[string]*store.Task{},
+		emails:           map[string]*store.UserEmail{},
+		emailByKey:       map[string]string{},
+		emailsByUser:     index{},
+		phones:           map[string]*store.UserPhoneNumber{},
+		phoneByKey:       map[string]string{},
+		phonesByUser:     index{},
+		mfaDevices:       map[string]*store.MFADevice{},
+		mfaDevicesByUser: index{},
+		tasks:            map[string]*store.Task{},
 	}
 }
 
@@ -154,7 +172,15 @@ func (st *state) clone() *state {
 		appActiveByUser:   st.appActiveByUser.clone(),
 		appActiveByMember: st.appActiveByMember.clone(),
 
-		tasks: maps.Clone(st.tasks),
+		emails:           maps.Clone(st.emails),
+		emailByKey:       maps.Clone(st.emailByKey),
+		emailsByUser:     st.emailsByUser.clone(),
+		phones:           maps.Clone(st.phones),
+		phoneByKey:       maps.Clone(st.phoneByKey),
+		phonesByUser:     st.phonesByUser.clone(),
+		mfaDevices:       maps.Clone(st.mfaDevices),
+		mfaDevicesByUser: st.mfaDevicesByUser.clone(),
+		tasks:            maps.Clone(st.tasks),
 	}
 }
 
@@ -296,6 +322,20 @@ func cpOTT(t *store.OneTimeToken) *store.OneTimeToken {
 	c.CreatedAt = normTime(t.CreatedAt)
 	c.ExpiresAt = normTime(t.ExpiresAt)
 	c.UsedAt = normTimePtr(t.UsedAt)
+	return &c
+}
+
+func cpUserEmail(e *store.UserEmail) *store.UserEmail {
+	c := *e
+	c.CreatedAt = normTime(e.CreatedAt)
+	c.UpdatedAt = normTime(e.UpdatedAt)
+	return &c
+}
+
+func cpPhone(p *store.UserPhoneNumber) *store.UserPhoneNumber {
+	c := *p
+	c.CreatedAt = normTime(p.CreatedAt)
+	c.UpdatedAt = normTime(p.UpdatedAt)
 	return &c
 }
 
