@@ -14,7 +14,7 @@ const emailsPath = "/resources/users/emails/v1"
 func TestListEmailsRoute(t *testing.T) {
 	s := newIdentifiersServer(t)
 	vt := s.vendorToken(t)
-	userTok, annID, tenantID := s.userToken(t, testUserEmail)
+	_, annID, tenantID := s.userToken(t, testUserEmail)
 	_, bobID := s.memberToken(t, "bob@example.com", tenantID)
 	s.createUser(t, "carl@example.com")
 	s.do(t, http.MethodPost, emailsPath+"/vendor/"+bobID, map[string]any{"email": "bob.alt@example.com"}, accessToken(vt)).want(t, http.StatusCreated)
@@ -43,7 +43,8 @@ func TestListEmailsRoute(t *testing.T) {
 	}
 
 	s.do(t, http.MethodGet, emailsPath, nil).wantError(t, http.StatusUnauthorized)
-	msg, _ := s.do(t, http.MethodGet, emailsPath, nil, bearer(userTok)).wantError(t, http.StatusForbidden)
+	plainTok, _, _ := s.plainToken(t, "plain@example.com")
+	msg, _ := s.do(t, http.MethodGet, emailsPath, nil, bearer(plainTok)).wantError(t, http.StatusForbidden)
 	if !strings.Contains(msg, "fe.secure.read.users") {
 		t.Errorf("refusal %q does not name the permission", msg)
 	}

@@ -2,7 +2,6 @@ package httpmw_test
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -58,13 +57,6 @@ func (f *groupsFixture) member(t *testing.T, email, tenantID string) string {
 		t.Fatal(err)
 	}
 	return u.ID
-}
-
-func decodeInto(t *testing.T, r *response, v any) {
-	t.Helper()
-	if err := json.Unmarshal(r.body, v); err != nil {
-		t.Fatalf("body %s: %v", r.body, err)
-	}
 }
 
 func TestGroupsCRUDHTTP(t *testing.T) {

@@ -38,11 +38,12 @@ func newIdentifiersServer(t testing.TB) *testServer {
 	return s
 }
 
-// memberToken creates a user in tenantID and returns its access token and
-// id.
-func (s *testServer) memberToken(t testing.TB, email, tenantID string) (token, userID string) {
+// memberToken creates a user in tenantID holding roleIDs (the tenant's
+// first-user or default roles when none are given) and returns its access
+// token and id.
+func (s *testServer) memberToken(t testing.TB, email, tenantID string, roleIDs ...string) (token, userID string) {
 	t.Helper()
-	u, err := s.id.CreateUser(context.Background(), identity.CreateUserInput{Email: email, Password: testPassword, TenantID: tenantID})
+	u, err := s.id.CreateUser(context.Background(), identity.CreateUserInput{Email: email, Password: testPassword, TenantID: tenantID, RoleIDs: roleIDs})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -597,7 +597,7 @@ func TestMFADisableAuthenticatorApp(t *testing.T) {
 
 func TestMFAPolicyRoutes(t *testing.T) {
 	s := newMFAServer(t, memory.New())
-	token, _, tenantID := s.userToken(t, testUserEmail)
+	_, _, tenantID := s.userToken(t, testUserEmail)
 	const path = "/resources/configurations/v1/mfa-policy"
 	s.do(t, http.MethodGet, path, nil, bearer(s.vendor)).wantError(t, http.StatusNotFound)
 	s.do(t, http.MethodPatch, path, map[string]any{"enforceMFAType": "Force"}, bearer(s.vendor)).wantError(t, http.StatusNotFound)
@@ -634,8 +634,9 @@ func TestMFAPolicyRoutes(t *testing.T) {
 	wantTokens(t, m)
 	s.do(t, http.MethodPut, path, map[string]any{"enforceMFAType": "Force"}, bearer(s.vendor), header("frontegg-tenant-id", "no-such-tenant")).wantError(t, http.StatusNotFound)
 	// A user needs the security-policy permissions.
+	plainTok, _, _ := s.plainToken(t, "plain@example.com")
 	for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodPut} {
-		s.do(t, method, path, map[string]any{"enforceMFAType": "Force"}, bearer(token)).wantError(t, http.StatusForbidden)
+		s.do(t, method, path, map[string]any{"enforceMFAType": "Force"}, bearer(plainTok)).wantError(t, http.StatusForbidden)
 	}
 	s.do(t, http.MethodGet, path, nil).wantError(t, http.StatusUnauthorized)
 }

@@ -11,7 +11,7 @@ const usernamesPath = "/resources/usernames/v1"
 func TestUsernameRoutes(t *testing.T) {
 	s := newIdentifiersServer(t)
 	vt := s.vendorToken(t)
-	tok, annID, tenantID := s.userToken(t, testUserEmail)
+	tok, annID, tenantID := s.plainToken(t, testUserEmail)
 	bobTok, _ := s.memberToken(t, "bob@example.com", tenantID)
 
 	s.do(t, http.MethodGet, usernamesPath+"/me", nil, bearer(tok)).wantError(t, http.StatusNotFound)

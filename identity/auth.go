@@ -205,6 +205,9 @@ func (id *Identity) newRefreshToken(sess *store.Session, now time.Time, ttl time
 // tokenResponse signs the access token for sess and wraps it with refresh.
 func (id *Identity) tokenResponse(ctx context.Context, cfg store.EnvConfig, rec *userRecord, sess *store.Session, refresh string) (*AuthResponse, error) {
 	c := id.accessClaims(rec, sess)
+	if err := id.authzClaims(ctx, cfg, c, rec, sess.TenantID); err != nil {
+		return nil, err
+	}
 	// JWT templates (jwt_templates.go) may set the algorithm, lifetime and
 	// custom claims of the token.
 	alg, ttl, err := id.shapeToken(ctx, cfg, rec, sess, c)

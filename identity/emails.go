@@ -480,5 +480,5 @@ func (id *Identity) ChangeUserEmail(ctx context.Context, userID, email string) (
 	if err != nil {
 		return nil, err
 	}
-	return rec.view(""), nil
+	return id.userView(ctx, id.store, rec, "")
 }

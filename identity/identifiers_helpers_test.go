@@ -24,10 +24,13 @@ func (e *testEnv) me(t testing.TB, email string) *identity.Principal {
 	return e.principal(t, e.login(t, email).AccessToken)
 }
 
-// member creates a verified user with testPassword in tenantID.
+// member creates a verified user with testPassword in tenantID, holding
+// only a role that grants nothing (not the tenant's first-user or default
+// roles), so that tests give permissions explicitly (withPermissions).
 func (e *testEnv) member(t testing.TB, email, tenantID string) *identity.User {
 	t.Helper()
-	u, err := e.id.CreateUser(context.Background(), identity.CreateUserInput{Email: email, Password: testPassword, TenantID: tenantID})
+	u, err := e.id.CreateUser(context.Background(), identity.CreateUserInput{Email: email, Password: testPassword, TenantID: tenantID,
+		RoleIDs: []string{e.plainRole(t)}})
 	if err != nil {
 		t.Fatalf("CreateUser(%q): %v", email, err)
 	}
@@ -86,4 +89,25 @@ func wrongCode(code string) string {
 		return "111111"
 	}
 	return "000000"
+}
+
+// plainRole returns the id of an environment-wide role without permissions,
+// creating it the first time.
+func (e *testEnv) plainRole(t testing.TB) string {
+	t.Helper()
+	ctx := context.Background()
+	rs, err := e.id.ListRoles(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.Key == "plain-member" {
+			return r.ID
+		}
+	}
+	created, err := e.id.CreateRoles(ctx, "", []identity.CreateRoleInput{{Key: "plain-member", Name: "Member", Level: ptr(10)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return created[0].ID
 }

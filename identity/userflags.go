@@ -49,5 +49,5 @@ func (id *Identity) setUserFlag(ctx context.Context, userID string, set func(*st
 	if err != nil {
 		return nil, storeErr(err, "user "+userID)
 	}
-	return rec.view(""), nil
+	return id.userView(ctx, id.store, rec, "")
 }

@@ -227,8 +227,8 @@ func (in *CreateUserInput) validate() error {
 	if in.ExpirationInSeconds < 0 {
 		return invalid("expirationInSeconds", "expirationInSeconds must be positive")
 	}
-	if len(in.RoleIDs) > 0 {
-		return invalid("roleIds", "role %q does not exist", in.RoleIDs[0])
+	if err := checkIDs("roleIds", in.RoleIDs); err != nil {
+		return err
 	}
 	if in.Provider == "" {
 		in.Provider = "local"
@@ -257,7 +257,7 @@ func (id *Identity) CreateUser(ctx context.Context, in CreateUserInput) (*User, 
 	if err != nil {
 		return nil, err
 	}
-	return rec.view(""), nil
+	return id.userView(ctx, id.store, rec, "")
 }
 
 func (id *Identity) hashIfSet(ctx context.Context, password string) (string, error) {
@@ -272,6 +272,10 @@ func (id *Identity) createUser(ctx context.Context, tx store.Store, in CreateUse
 	if _, err := tx.GetTenant(ctx, id.envID, in.TenantID); err != nil {
 		return nil, storeErr(err, "tenant "+in.TenantID)
 	}
+	roleIDs, err := id.initialRoleIDs(ctx, tx, in.TenantID, in.RoleIDs)
+	if err != nil {
+		return nil, err
+	}
 	now := id.now()
 	u := &store.User{
 		ID: id.newID(), EnvID: id.envID, Email: in.Email, Username: in.Username, Name: in.Name,
@@ -285,7 +289,7 @@ func (id *Identity) createUser(ctx context.Context, tx store.Store, in CreateUse
 		}
 		return nil, err
 	}
-	m := store.Membership{UserID: u.ID, TenantID: in.TenantID, EnvID: id.envID, RoleIDs: in.RoleIDs, CreatedAt: now, UpdatedAt: now}
+	m := store.Membership{UserID: u.ID, TenantID: in.TenantID, EnvID: id.envID, RoleIDs: roleIDs, CreatedAt: now, UpdatedAt: now}
 	if in.ExpirationInSeconds > 0 {
 		exp := now.Add(time.Duration(in.ExpirationInSeconds) * time.Second)
 		m.ExpiresAt = &exp
@@ -307,7 +311,7 @@ func (id *Identity) GetUser(ctx context.Context, userID string) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	return rec.view(""), nil
+	return id.userView(ctx, id.store, rec, "")
 }
 
 // GetTenantUser returns a user as seen from tenantID; a user who is not a
@@ -323,7 +327,7 @@ func (id *Identity) GetTenantUser(ctx context.Context, tenantID, userID string) 
 	if rec.membership(tenantID) == nil {
 		return nil, notFound("user %s not found in tenant %s", userID, tenantID)
 	}
-	return rec.view(tenantID), nil
+	return id.userView(ctx, id.store, rec, tenantID)
 }
 
 // GetUserByEmail returns a user by e-mail (case-insensitive), without roles
@@ -341,7 +345,7 @@ func (id *Identity) GetUserByEmail(ctx context.Context, email string) (*User, er
 	if err != nil {
 		return nil, err
 	}
-	return rec.view(""), nil
+	return id.userView(ctx, id.store, rec, "")
 }
 
 // UpdateUserInput changes a user (UpdateVendorUserDto); nil fields are kept.
@@ -411,7 +415,7 @@ func (id *Identity) UpdateUser(ctx context.Context, userID string, in UpdateUser
 	if err != nil {
 		return nil, storeErr(err, "user")
 	}
-	return rec.view(""), nil
+	return id.userView(ctx, id.store, rec, "")
 }
 
 // PasswordCheck is the answer to VerifyUserPassword.

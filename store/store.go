@@ -364,6 +364,9 @@ type Store interface {
 	SettingStore
 	GroupStore
 	ApplicationStore
+	RoleStore
+	PermissionStore
+	PermissionCategoryStore
 	UserEmailStore
 	PhoneNumberStore
 	MFADeviceStore

@@ -64,6 +64,7 @@ type state struct {
 	appActive         map[string]*store.ApplicationActiveTenant // scopedKey(user, app)
 	appActiveByUser   index                                     // user id → app ids
 	appActiveByMember index                                     // scopedKey(user, tenant) → app ids
+	rbac              rbacState                                 // roles, permissions, permission categories
 
 	emails       map[string]*store.UserEmail // additional e-mails by id
 	emailByKey   map[string]string           // foldKey(env, email) → e-mail id
@@ -118,6 +119,7 @@ func newState() *state {
 		appActiveByUser:   index{},
 		appActiveByMember: index{},
 
+		rbac:             newRBACState(),
 		emails:           map[string]*store.UserEmail{},
 		emailByKey:       map[string]string{},
 		emailsByUser:     index{},
@@ -172,6 +174,7 @@ func (st *state) clone() *state {
 		appActiveByUser:   st.appActiveByUser.clone(),
 		appActiveByMember: st.appActiveByMember.clone(),
 
+		rbac:             st.rbac.clone(),
 		emails:           maps.Clone(st.emails),
 		emailByKey:       maps.Clone(st.emailByKey),
 		emailsByUser:     st.emailsByUser.clone(),
