@@ -11,27 +11,57 @@ import (
 	"github.com/yolkauth/yolk/identity"
 )
 
-// groupsFixture is a server with two tenants, a vendor token, and a user
-// token of a member of the first tenant.
+// groupsFixture is a server with two tenants, a vendor token, the token of
+// the first tenant's first user (an Admin: it holds fe.secure.*), and the
+// token of a member of the same tenant whose only role grants nothing.
 type groupsFixture struct {
 	*testServer
 	vendor           string
 	userToken        string
 	userID, tenantID string
 	otherTenantID    string
+	// noPermToken is the member without permissions.
+	noPermToken string
 }
 
 func newGroupsFixture(t *testing.T) *groupsFixture {
 	t.Helper()
+	ctx := context.Background()
 	s := newTestServer(t)
 	f := &groupsFixture{testServer: s, vendor: s.vendorToken(t)}
 	f.userToken, f.userID, f.tenantID = s.userToken(t, testUserEmail)
-	other, err := s.id.CreateTenant(context.Background(), identity.CreateTenantInput{Name: "Other"})
+	other, err := s.id.CreateTenant(ctx, identity.CreateTenantInput{Name: "Other"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.otherTenantID = other.ID
+	nothing, err := s.id.CreateRoles(ctx, "", []identity.CreateRoleInput{{Key: "nothing", Name: "Nothing", Level: ptr(20)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.id.CreateUser(ctx, identity.CreateUserInput{Email: "noperm@example.com", Password: testPassword,
+		TenantID: f.tenantID, RoleIDs: []string{nothing[0].ID}}); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := s.login(t, "noperm@example.com")
+	f.noPermToken = wantString(t, m, "accessToken")
 	return f
+}
+
+// roleID returns the id of the environment-wide role with key.
+func (f *groupsFixture) roleID(t *testing.T, key string) string {
+	t.Helper()
+	rs, err := f.id.ListRoles(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.Key == key && r.TenantID == "" {
+			return r.ID
+		}
+	}
+	t.Fatalf("no role %s", key)
+	return ""
 }
 
 // asVendor acts as the environment in tenantID.
@@ -219,6 +249,7 @@ func TestGroupsConfigHTTP(t *testing.T) {
 	}
 	f.do(t, http.MethodPost, "/resources/groups/v1/config", map[string]string{"enabled": "yes"}, v).wantError(t, http.StatusBadRequest)
 	f.do(t, http.MethodGet, "/resources/groups/v1/config", nil).wantError(t, http.StatusUnauthorized)
+	// Vendor routes: even an Admin's user token is refused.
 	f.do(t, http.MethodGet, "/resources/groups/v1/config", nil, bearer(f.userToken)).wantError(t, http.StatusForbidden)
 	f.do(t, http.MethodPost, "/resources/groups/v1/config", map[string]bool{"enabled": false}, bearer(f.userToken)).wantError(t, http.StatusForbidden)
 	m = f.do(t, http.MethodGet, "/resources/groups/v1/config", nil, v).want(t, http.StatusOK).object(t)
@@ -284,9 +315,8 @@ func TestGroupsPageHTTP(t *testing.T) {
 func TestGroupsNeedPermissionsHTTP(t *testing.T) {
 	f := newGroupsFixture(t)
 	gid := f.createGroup(t, f.tenantID, "Team")
-	// The fixture's user holds no role, so none of the fe.secure.*groups
-	// permissions.
-	u := bearer(f.userToken)
+	// This member's role grants none of the groups permissions.
+	u := bearer(f.noPermToken)
 	for _, c := range []struct{ method, path string }{
 		{http.MethodGet, "/resources/groups/v1"},
 		{http.MethodPost, "/resources/groups/v1"},
@@ -308,4 +338,138 @@ func TestGroupsNeedPermissionsHTTP(t *testing.T) {
 	}
 	// Nothing changed.
 	f.do(t, http.MethodGet, "/resources/groups/v1/"+gid, nil, f.asVendor(f.tenantID)...).want(t, http.StatusOK)
+}
+
+func TestGroupsAsUserHTTP(t *testing.T) {
+	f := newGroupsFixture(t)
+	u := bearer(f.userToken)
+	bob := f.member(t, "bob@example.com", f.tenantID)
+	readOnly := f.roleID(t, identity.RoleReadOnly)
+
+	m := f.do(t, http.MethodPost, "/resources/groups/v1", map[string]string{"name": "Mine"}, u).want(t, http.StatusCreated).object(t)
+	gid := wantString(t, m, "id")
+	f.do(t, http.MethodPost, "/resources/groups/v1/"+gid+"/users", map[string][]string{"userIds": {bob}}, u).want(t, http.StatusCreated)
+	f.do(t, http.MethodPost, "/resources/groups/v1/"+gid+"/roles", map[string][]string{"roleIds": {readOnly}}, u).want(t, http.StatusCreated)
+	var g identity.Group
+	decodeInto(t, f.do(t, http.MethodGet, "/resources/groups/v1/"+gid+"?_groupsRelations=rolesAndUsers", nil, u).want(t, http.StatusOK), &g)
+	if len(g.Users) != 1 || g.Users[0].ID != bob || len(g.Roles) != 1 || g.Roles[0].ID != readOnly || g.Roles[0].Key != identity.RoleReadOnly {
+		t.Fatalf("group = %+v", g)
+	}
+	wantKeys(t, "RoleDto", f.do(t, http.MethodGet, "/resources/groups/v1/"+gid, nil, u).want(t, http.StatusOK).object(t)["roles"].([]any)[0].(map[string]any),
+		"id", "vendorId", "tenantId", "key", "name", "description", "isDefault", "firstUserRole", "level", "createdAt", "updatedAt")
+	f.do(t, http.MethodPost, "/resources/groups/v1/"+gid+"/roles", map[string][]string{"roleIds": {"no-such-role"}}, u).wantError(t, http.StatusBadRequest)
+	f.do(t, http.MethodPatch, "/resources/groups/v1/"+gid, map[string]string{"color": "blue"}, u).want(t, http.StatusOK)
+	var all identity.Groups
+	decodeInto(t, f.do(t, http.MethodGet, "/resources/groups/v1", nil, u).want(t, http.StatusOK), &all)
+	if len(all.Groups) != 1 || all.Groups[0].Color != "blue" {
+		t.Fatalf("groups = %+v", all.Groups)
+	}
+	f.do(t, http.MethodGet, "/resources/groups/v2", nil, u).want(t, http.StatusOK)
+	f.do(t, http.MethodPost, "/resources/groups/v1/bulkGet", map[string][]string{"groupsIds": {gid}}, u).want(t, http.StatusCreated)
+	ugs := f.do(t, http.MethodGet, "/resources/users/v3/groups?ids="+bob, nil, u).want(t, http.StatusOK).array(t)
+	if len(ugs) != 1 {
+		t.Fatalf("users/v3/groups = %v", ugs)
+	}
+	f.do(t, http.MethodDelete, "/resources/groups/v1/"+gid+"/roles", map[string][]string{"roleIds": {readOnly}}, u).want(t, http.StatusOK)
+	f.do(t, http.MethodDelete, "/resources/groups/v1/"+gid+"/users", map[string][]string{"userIds": {bob}}, u).want(t, http.StatusOK)
+	decodeInto(t, f.do(t, http.MethodGet, "/resources/groups/v1/"+gid, nil, u).want(t, http.StatusOK), &g)
+	if len(g.Users) != 0 || len(g.Roles) != 0 {
+		t.Fatalf("group after removals = %+v", g)
+	}
+	f.do(t, http.MethodDelete, "/resources/groups/v1/"+gid, nil, u).want(t, http.StatusOK)
+	f.do(t, http.MethodGet, "/resources/groups/v1/"+gid, nil, u).wantError(t, http.StatusNotFound)
+}
+
+// TestGroupsTenantIsolationHTTP: a user token never reads or changes
+// another tenant's groups, whatever frontegg-tenant-id header it sends.
+func TestGroupsTenantIsolationHTTP(t *testing.T) {
+	f := newGroupsFixture(t)
+	theirs := f.createGroup(t, f.otherTenantID, "Theirs")
+	outsider := f.member(t, "out@example.com", f.otherTenantID)
+	f.do(t, http.MethodPost, "/resources/groups/v1/"+theirs+"/users", map[string][]string{"userIds": {outsider}}, f.asVendor(f.otherTenantID)...).
+		want(t, http.StatusCreated)
+	mine := f.createGroup(t, f.tenantID, "Mine")
+	// The user token, even naming the other tenant in the header.
+	for _, u := range [][]reqOpt{{bearer(f.userToken)}, {bearer(f.userToken), header("frontegg-tenant-id", f.otherTenantID)}} {
+		var all identity.Groups
+		decodeInto(t, f.do(t, http.MethodGet, "/resources/groups/v1", nil, u...).want(t, http.StatusOK), &all)
+		if len(all.Groups) != 1 || all.Groups[0].ID != mine {
+			t.Fatalf("user sees %+v", all.Groups)
+		}
+		var page struct {
+			Items []identity.Group `json:"items"`
+		}
+		decodeInto(t, f.do(t, http.MethodGet, "/resources/groups/v2", nil, u...).want(t, http.StatusOK), &page)
+		if len(page.Items) != 1 || page.Items[0].ID != mine {
+			t.Fatalf("user pages %+v", page.Items)
+		}
+		var some identity.Groups
+		decodeInto(t, f.do(t, http.MethodPost, "/resources/groups/v1/bulkGet", map[string][]string{"groupsIds": {theirs}}, u...).want(t, http.StatusCreated), &some)
+		if len(some.Groups) != 0 {
+			t.Fatalf("bulkGet of another tenant's group = %+v", some.Groups)
+		}
+		f.do(t, http.MethodGet, "/resources/groups/v1/"+theirs, nil, u...).wantError(t, http.StatusNotFound)
+		f.do(t, http.MethodPatch, "/resources/groups/v1/"+theirs, map[string]string{"name": "Stolen"}, u...).wantError(t, http.StatusNotFound)
+		f.do(t, http.MethodPost, "/resources/groups/v1/"+theirs+"/users", map[string][]string{"userIds": {f.userID}}, u...).wantError(t, http.StatusNotFound)
+		f.do(t, http.MethodDelete, "/resources/groups/v1/"+theirs+"/users", map[string][]string{"userIds": {outsider}}, u...).wantError(t, http.StatusNotFound)
+		f.do(t, http.MethodPost, "/resources/groups/v1/"+theirs+"/roles", map[string][]string{"roleIds": {f.roleID(t, identity.RoleReadOnly)}}, u...).wantError(t, http.StatusNotFound)
+		f.do(t, http.MethodDelete, "/resources/groups/v1/"+theirs+"/roles", map[string][]string{"roleIds": {"x"}}, u...).wantError(t, http.StatusNotFound)
+		f.do(t, http.MethodDelete, "/resources/groups/v1/"+theirs, nil, u...).wantError(t, http.StatusNotFound)
+		// Nor add the other tenant's users to its own groups, or read
+		// their groups.
+		f.do(t, http.MethodPost, "/resources/groups/v1/"+mine+"/users", map[string][]string{"userIds": {outsider}}, u...).wantError(t, http.StatusNotFound)
+		if ugs := f.do(t, http.MethodGet, "/resources/users/v3/groups?ids="+outsider, nil, u...).want(t, http.StatusOK).array(t); len(ugs) != 0 {
+			t.Fatalf("users/v3/groups of another tenant's user = %v", ugs)
+		}
+	}
+	var g identity.Group
+	decodeInto(t, f.do(t, http.MethodGet, "/resources/groups/v1/"+theirs, nil, f.asVendor(f.otherTenantID)...).want(t, http.StatusOK), &g)
+	if g.Name != "Theirs" || len(g.Users) != 1 {
+		t.Fatalf("the other tenant's group changed: %+v", g)
+	}
+}
+
+// TestGroupRolesInAuthorizationHTTP: a role given through a group shows in
+// the access token after the next refresh and in users/v1/me/authorization.
+func TestGroupRolesInAuthorizationHTTP(t *testing.T) {
+	f := newGroupsFixture(t)
+	ctx := context.Background()
+	perms, err := f.id.CreatePermissions(ctx, []identity.CreatePermissionInput{{Key: "reports.read", Name: "Read reports"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles, err := f.id.CreateRoles(ctx, "", []identity.CreateRoleInput{{Key: "reporter", Name: "Reporter", Level: ptr(5)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.id.SetRolePermissions(ctx, "", roles[0].ID, []string{perms[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	login, _ := f.login(t, "noperm@example.com")
+	refresh := wantString(t, login, "refreshToken")
+	me, err := f.id.Authenticate(ctx, wantString(t, login, "accessToken"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	gid := f.createGroup(t, f.tenantID, "Reporting")
+	as := f.asVendor(f.tenantID)
+	f.do(t, http.MethodPost, "/resources/groups/v1/"+gid+"/roles", map[string][]string{"roleIds": {roles[0].ID}}, as...).want(t, http.StatusCreated)
+	f.do(t, http.MethodPost, "/resources/groups/v1/"+gid+"/users", map[string][]string{"userIds": {me.UserID}}, as...).want(t, http.StatusCreated)
+
+	r := f.do(t, http.MethodPost, "/resources/auth/v1/user/token/refresh", map[string]any{"refreshToken": refresh}).want(t, http.StatusCreated).object(t)
+	access := wantString(t, r, "accessToken")
+	p, err := f.id.Authenticate(ctx, access)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(p.Claims.Roles, "reporter") || !slices.Contains(p.Claims.Permissions, "reports.read") {
+		t.Fatalf("refreshed token: roles %v, permissions %v", p.Claims.Roles, p.Claims.Permissions)
+	}
+	var authz identity.Authorization
+	decodeInto(t, f.do(t, http.MethodGet, "/resources/users/v1/me/authorization", nil, bearer(access)).want(t, http.StatusOK), &authz)
+	if !slices.ContainsFunc(authz.Roles, func(r identity.Role) bool { return r.Key == "reporter" }) ||
+		!slices.ContainsFunc(authz.Permissions, func(p identity.Permission) bool { return p.Key == "reports.read" }) {
+		t.Fatalf("me/authorization = %+v", authz)
+	}
 }

@@ -383,6 +383,39 @@ var groupTests = []test{
 			t.Fatalf("re-created tenant inherited %d groups", len(gs))
 		}
 	}},
+	{"DeleteRoleCascade", func(t *testing.T, f *fx) {
+		e, other := f.env(), f.env()
+		tn, otn := f.tenant(e.ID), f.tenant(other.ID)
+		doomed, kept := f.role(e.ID), f.role(e.ID)
+		g, h, bare := f.newGroup(tn), f.newGroup(tn), f.newGroup(tn)
+		g.RoleIDs = []string{kept.ID, doomed.ID, "dangling"}
+		h.RoleIDs = []string{doomed.ID}
+		bare.RoleIDs = nil
+		for _, x := range []*store.Group{g, h, bare} {
+			must(t, "CreateGroup", f.s.CreateGroup(f.ctx, x))
+		}
+		// A group of another environment naming the same id is left alone.
+		foreign := f.newGroup(otn)
+		foreign.RoleIDs = []string{doomed.ID}
+		must(t, "CreateGroup(other environment)", f.s.CreateGroup(f.ctx, foreign))
+
+		must(t, "DeleteRole", f.s.DeleteRole(f.ctx, e.ID, doomed.ID))
+		for _, c := range []struct {
+			g    *store.Group
+			want []string
+		}{
+			{g, []string{kept.ID, "dangling"}},
+			{h, []string{}},
+			{bare, nil},
+			{foreign, []string{doomed.ID}},
+		} {
+			got, err := f.s.GetGroup(f.ctx, c.g.TenantID, c.g.ID)
+			must(t, "GetGroup", err)
+			want := clone(c.g)
+			want.RoleIDs = c.want
+			equal(t, "group after DeleteRole", got, want)
+		}
+	}},
 	{"Transaction", func(t *testing.T, f *fx) {
 		e := f.env()
 		tn := f.tenant(e.ID)
