@@ -541,6 +541,51 @@ describe('@frontegg/rest-api against yolk', () => {
     });
   });
 
+  test('groups: api.groups create, get, update, users, roles, delete; api.users.getUsersGroups (the tenant\'s Admin)', async (t) => {
+    if (!needs(t, s.userId, 'a signed-up user')) return;
+    await traced(async () => {
+      freshBrowser();
+      await api.auth.login({ email, password });
+      const name = `Interop group ${Date.now()}`;
+      const g = await api.groups.createGroup({ name, color: '#336699', description: 'made by the official client', metadata: '{"k":1}' });
+      assert.ok(g.id, `createGroup answered without id: ${JSON.stringify(g)}`);
+      assert.equal(g.name, name, 'createGroup name');
+      assert.equal(g.managedBy, 'frontegg', 'createGroup managedBy');
+      await expectRefusal(api.groups.createGroup({ name: name.toUpperCase() }), [409], 'a second group with the same name');
+
+      await api.groups.addUsersToGroup(g.id, { userIds: [s.userId] });
+      const authz = await api.auth.getUserAuthorization();
+      const roleId = authz.roles?.[0]?.id;
+      assert.ok(roleId, `the signed-up user holds a role: ${JSON.stringify(authz)}`);
+      await api.groups.addRolesToGroup(g.id, { roleIds: [roleId] });
+
+      const got = await api.groups.getGroupById({ groupId: g.id }, { _groupsRelations: 'rolesAndUsers' });
+      assert.ok(got.users?.some((u) => u.id === s.userId && u.email === email), `group users: ${JSON.stringify(got.users)}`);
+      assert.ok(got.roles?.some((r) => r.id === roleId), `group roles: ${JSON.stringify(got.roles)}`);
+      const list = await api.groups.getGroups({ _groupsRelations: 'users' });
+      assert.ok(list.groups?.some((x) => x.id === g.id), `getGroups: ${JSON.stringify(list)}`);
+      const some = await api.groups.getGroupsByIds({ groupsIds: [g.id, 'no-such-group'] }, { _groupsRelations: 'roles' });
+      assert.deepEqual(some.groups?.map((x) => x.id), [g.id], 'getGroupsByIds');
+      const upd = await api.groups.updateGroup({ groupId: g.id, description: 'changed' });
+      assert.equal(upd.description, 'changed', 'updateGroup description');
+      assert.equal(upd.name, name, 'updateGroup keeps the name');
+      const ug = await api.users.getUsersGroups({ ids: [s.userId] });
+      assert.ok(
+        Array.isArray(ug) && ug.some((x) => x.userId === s.userId && x.groupIds.includes(g.id)),
+        `users/v3/groups: ${JSON.stringify(ug)}`,
+      );
+
+      await api.groups.deleteRolesFromGroup(g.id, { roleIds: [roleId] });
+      await api.groups.deleteUsersFromGroup(g.id, { userIds: [s.userId] });
+      const emptied = await api.groups.getGroupById({ groupId: g.id });
+      assert.deepEqual([emptied.users?.length, emptied.roles?.length], [0, 0], `group after removals: ${JSON.stringify(emptied)}`);
+      await api.groups.deleteGroup(g.id);
+      await expectRefusal(api.groups.getGroupById({ groupId: g.id }), [404], 'a deleted group');
+      // The groups configuration is the vendor's.
+      await expectRefusal(api.groups.getGroupConfiguration(), [403], 'groups configuration with a user token');
+    });
+  });
+
   test('wrong password is refused with a Frontegg error body', async (t) => {
     if (!needs(t, s.userId, 'a signed-up user')) return;
     await traced(async () => {
