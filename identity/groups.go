@@ -290,14 +290,21 @@ func (id *Identity) groupViews(ctx context.Context, st store.Store, tenantID str
 			}
 			out[i].Users = make([]GroupUser, 0, len(members))
 			for _, m := range members {
+				// Reads run outside a transaction: a member removed from
+				// the tenant meanwhile is left out, not an error.
 				u, ok := users[m.UserID]
 				if !ok {
-					if u, err = st.GetUser(ctx, id.envID, m.UserID); err != nil {
+					if u, err = st.GetUser(ctx, id.envID, m.UserID); errors.Is(err, store.ErrNotFound) {
+						continue
+					} else if err != nil {
 						return nil, err
 					}
 					users[m.UserID] = u
 				}
 				ms, err := st.GetMembership(ctx, m.UserID, tenantID)
+				if errors.Is(err, store.ErrNotFound) {
+					continue
+				}
 				if err != nil {
 					return nil, err
 				}
@@ -611,7 +618,7 @@ func (id *Identity) AddUsersToGroup(ctx context.Context, p *Principal, groupID s
 				return err
 			}
 		}
-		return tx.AddGroupMembers(ctx, g.TenantID, g.ID, userIDs, id.now())
+		return storeErr(tx.AddGroupMembers(ctx, g.TenantID, g.ID, userIDs, id.now()), "group member")
 	})
 	return err
 }
