@@ -2,7 +2,9 @@ package identity_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/yolkauth/yolk/identity"
@@ -218,5 +220,41 @@ func TestGroupRolesValidationAndLevels(t *testing.T) {
 	admins2, err := e.id.GetGroup(ctx, v, admins.ID, identity.GroupUsers)
 	if err != nil || len(admins2.Users) != 1 {
 		t.Fatalf("admins group = %+v, %v", admins2, err)
+	}
+}
+
+// TestGroupConcurrentChanges: concurrent additions of roles and users to
+// one group lose none of them.
+func TestGroupConcurrentChanges(t *testing.T) {
+	e := newTestEnv(t)
+	ctx := context.Background()
+	tn := e.tenant(t, "Acme")
+	v := vendorPrincipal(tn.ID)
+	g := e.group(t, tn.ID, "Busy")
+	const n = 8
+	roleIDs, userIDs := make([]string, n), make([]string, n)
+	for i := range n {
+		roleIDs[i] = e.customRole(t, "", fmt.Sprintf("r%d", i), 5).ID
+		userIDs[i] = e.member(t, fmt.Sprintf("u%d@example.com", i), tn.ID).ID
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*n)
+	for i := range n {
+		wg.Go(func() { errs <- e.id.AddRolesToGroup(ctx, v, g.ID, []string{roleIDs[i]}) })
+		wg.Go(func() { errs <- e.id.AddUsersToGroup(ctx, v, g.ID, []string{userIDs[i]}) })
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := e.id.GetGroup(ctx, v, g.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Roles) != n || len(got.Users) != n {
+		t.Fatalf("after concurrent additions: %d roles, %d users; want %d each", len(got.Roles), len(got.Users), n)
 	}
 }
