@@ -20,8 +20,9 @@ type state struct {
 	envByClient map[string]string // client id → env id
 	configs     map[string]*store.EnvConfig
 
-	tenants      map[string]*store.Tenant
-	tenantsByEnv index // env id → tenant ids
+	tenants         map[string]*store.Tenant
+	tenantsByEnv    index // env id → tenant ids
+	tenantsByParent index // scopedKey(env, parent id) → tenant ids
 
 	users      map[string]*store.User
 	userByMail map[string]string // scopedKey(env, lower(email)) → user id
@@ -48,6 +49,13 @@ type state struct {
 	ottsByUser index             // user id → token ids
 
 	settings map[string]*store.Setting // settingKey(env, tenant, name)
+
+	invites          map[string]*store.TenantInvite
+	inviteByHash     map[string]string // hex(hash) → invite id
+	inviteByMember   map[string]string // scopedKey(tenant, user) → invite id
+	invitesByEnv     index             // env id → invite ids
+	invitesByTenant  index             // tenant id → invite ids
+	invitesByCreator index             // user id → invite ids
 }
 
 func newState() *state {
@@ -57,6 +65,7 @@ func newState() *state {
 		configs:          map[string]*store.EnvConfig{},
 		tenants:          map[string]*store.Tenant{},
 		tenantsByEnv:     index{},
+		tenantsByParent:  index{},
 		users:            map[string]*store.User{},
 		userByMail:       map[string]string{},
 		userByName:       map[string]string{},
@@ -75,6 +84,12 @@ func newState() *state {
 		ottByHash:        map[string]string{},
 		ottsByUser:       index{},
 		settings:         map[string]*store.Setting{},
+		invites:          map[string]*store.TenantInvite{},
+		inviteByHash:     map[string]string{},
+		inviteByMember:   map[string]string{},
+		invitesByEnv:     index{},
+		invitesByTenant:  index{},
+		invitesByCreator: index{},
 	}
 }
 
@@ -87,6 +102,7 @@ func (st *state) clone() *state {
 		configs:          maps.Clone(st.configs),
 		tenants:          maps.Clone(st.tenants),
 		tenantsByEnv:     st.tenantsByEnv.clone(),
+		tenantsByParent:  st.tenantsByParent.clone(),
 		users:            maps.Clone(st.users),
 		userByMail:       maps.Clone(st.userByMail),
 		userByName:       maps.Clone(st.userByName),
@@ -105,6 +121,12 @@ func (st *state) clone() *state {
 		ottByHash:        maps.Clone(st.ottByHash),
 		ottsByUser:       st.ottsByUser.clone(),
 		settings:         maps.Clone(st.settings),
+		invites:          maps.Clone(st.invites),
+		inviteByHash:     maps.Clone(st.inviteByHash),
+		inviteByMember:   maps.Clone(st.inviteByMember),
+		invitesByEnv:     st.invitesByEnv.clone(),
+		invitesByTenant:  st.invitesByTenant.clone(),
+		invitesByCreator: st.invitesByCreator.clone(),
 	}
 }
 
@@ -246,6 +268,16 @@ func cpOTT(t *store.OneTimeToken) *store.OneTimeToken {
 	c.CreatedAt = normTime(t.CreatedAt)
 	c.ExpiresAt = normTime(t.ExpiresAt)
 	c.UsedAt = normTimePtr(t.UsedAt)
+	return &c
+}
+
+func cpInvite(inv *store.TenantInvite) *store.TenantInvite {
+	c := *inv
+	c.Hash = bytes.Clone(inv.Hash)
+	c.RoleIDs = slices.Clone(inv.RoleIDs)
+	c.CreatedAt = normTime(inv.CreatedAt)
+	c.UpdatedAt = normTime(inv.UpdatedAt)
+	c.ExpiresAt = normTime(inv.ExpiresAt)
 	return &c
 }
 

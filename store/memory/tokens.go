@@ -3,6 +3,7 @@ package memory
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/yolkauth/yolk/store"
@@ -226,4 +227,20 @@ func (s *Store) DeleteUserOneTimeTokens(ctx context.Context, userID, kind string
 		return nil
 	})
 	return n, err
+}
+
+// ListUserOneTimeTokens returns userID's tokens of kind (all kinds when kind
+// is ""), used and expired ones included, oldest first.
+func (s *Store) ListUserOneTimeTokens(ctx context.Context, userID, kind string) ([]store.OneTimeToken, error) {
+	var out []store.OneTimeToken
+	err := s.read(ctx, func(st *state) error {
+		ids := st.ottsByUser.ids(userID)
+		if kind != "" {
+			ids = slices.DeleteFunc(ids, func(id string) bool { return st.otts[id].Kind != kind })
+		}
+		out = list(st.otts, ids, func(t *store.OneTimeToken) time.Time { return t.CreatedAt },
+			func(t *store.OneTimeToken) string { return t.ID }, cpOTT, false)
+		return nil
+	})
+	return out, err
 }

@@ -112,3 +112,11 @@ func (s *Store) DeleteUserOneTimeTokens(ctx context.Context, userID, kind string
 		userID, kind, kind)
 	return int(n), err
 }
+
+// ListUserOneTimeTokens returns userID's tokens of kind (all kinds when kind
+// is ""), used and expired ones included, oldest first.
+func (s *Store) ListUserOneTimeTokens(ctx context.Context, userID, kind string) ([]store.OneTimeToken, error) {
+	return list(ctx, s.r, "list user one-time tokens", scanOneTimeToken,
+		`SELECT `+oneTimeColumns+` FROM one_time_tokens WHERE user_id = ? AND (? = '' OR kind = ?)
+		 ORDER BY created_at, id`, userID, kind, kind)
+}

@@ -47,6 +47,9 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"SigningKeys", signingKeyTests},
 		{"OneTimeTokens", oneTimeTokenTests},
 		{"Settings", settingTests},
+		{"Tenancy", tenancyTests},
+		{"UserQueries", userQueryTests},
+		{"TenantInvites", inviteTests},
 		{"Transactions", transactionTests},
 		{"Concurrency", concurrencyTests},
 	}
