@@ -101,3 +101,18 @@ CREATE UNIQUE INDEX tenant_invites_member ON tenant_invites (tenant_id, user_id)
 CREATE INDEX tenant_invites_env_created ON tenant_invites (env_id, created_at, id);
 CREATE INDEX tenant_invites_tenant ON tenant_invites (tenant_id);
 CREATE INDEX tenant_invites_user ON tenant_invites (user_id);
+
+-- How many users each environment has, kept by triggers: the total of an
+-- unfiltered listing, and the planner's measure of how dense a filter is.
+CREATE TABLE user_counts (
+    env_id TEXT    NOT NULL PRIMARY KEY,
+    n      INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO user_counts (env_id, n) SELECT env_id, count(*) FROM users GROUP BY env_id;
+CREATE TRIGGER users_count_insert AFTER INSERT ON users BEGIN
+    INSERT OR IGNORE INTO user_counts (env_id, n) VALUES (new.env_id, 0);
+    UPDATE user_counts SET n = n + 1 WHERE env_id = new.env_id;
+END;
+CREATE TRIGGER users_count_delete AFTER DELETE ON users BEGIN
+    UPDATE user_counts SET n = n - 1 WHERE env_id = old.env_id;
+END;
