@@ -19,11 +19,7 @@ func login(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	res, err := c.id().Login(c.ctx(), in, c.client())
-	if err != nil {
-		return nil, err
-	}
-	return res, c.h.setRefreshCookie(c, res)
+	return c.tokens(c.id().Login(c.ctx(), in, c.client()))
 }
 
 func refresh(c *call) (any, error) {
@@ -38,11 +34,7 @@ func refresh(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.id().Refresh(c.ctx(), token, in.TenantID, c.client())
-	if err != nil {
-		return nil, err
-	}
-	return res, c.h.setRefreshCookie(c, res)
+	return c.tokens(c.id().Refresh(c.ctx(), token, in.TenantID, c.client()))
 }
 
 func logout(c *call) (any, error) {
@@ -67,11 +59,7 @@ func signUp(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	res, err := c.id().SignUp(c.ctx(), in, c.client())
-	if err != nil {
-		return nil, err
-	}
-	return res, c.h.setRefreshCookie(c, res.AuthResponse)
+	return c.signUpTokens(c.id().SignUp(c.ctx(), in, c.client()))
 }
 
 func signUpUsername(c *call) (any, error) {
@@ -79,11 +67,7 @@ func signUpUsername(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	res, err := c.id().SignUpWithUsername(c.ctx(), in, c.client())
-	if err != nil {
-		return nil, err
-	}
-	return res, c.h.setRefreshCookie(c, res.AuthResponse)
+	return c.signUpTokens(c.id().SignUpWithUsername(c.ctx(), in, c.client()))
 }
 
 var activationRoutes = []Route{
@@ -100,9 +84,5 @@ func activate(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	res, err := c.id().ActivateUser(c.ctx(), in, c.client())
-	if err != nil {
-		return nil, err
-	}
-	return res, c.h.setRefreshCookie(c, res)
+	return c.tokens(c.id().ActivateUser(c.ctx(), in, c.client()))
 }

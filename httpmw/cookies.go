@@ -81,3 +81,21 @@ func (h *Handler) cookie(c *call, name, value string, lifetime time.Duration, sa
 	}
 	return ck
 }
+
+// tokens answers with a login-style response, also setting its refresh
+// token as the cookie.
+func (c *call) tokens(res *identity.AuthResponse, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return res, c.h.setRefreshCookie(c, res)
+}
+
+// signUpTokens is tokens for a sign-up, which logs in only when the account
+// needs no activation.
+func (c *call) signUpTokens(res *identity.SignUpResult, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return res, c.h.setRefreshCookie(c, res.AuthResponse)
+}

@@ -11,6 +11,12 @@ func routeTable() []Route {
 		userRoutes,
 		meRoutes,
 		configurationRoutes,
+		userInviteRoutes,
+		activationLinkRoutes,
+		lifecycleRoutes,
+		jwtTemplateRoutes,
+		captchaRoutes,
+		delegationRoutes,
 	} {
 		all = append(all, area...)
 	}
@@ -20,7 +26,8 @@ func routeTable() []Route {
 // ExtraRoutes are mounted routes that are not operations of the identity
 // specification but that the official clients call.
 var ExtraRoutes = map[string]string{
-	"POST /auth/vendor":                  "environment authentication (spec/env-auth-openapi.json); @frontegg/client calls it",
-	"GET /resources/users/v3/me/tenants": "@frontegg/rest-api's loginv2/refreshTokenV3 read it after login",
-	"GET /.well-known/jwks.json":         "public keys for verifying access tokens",
+	"POST /auth/vendor":                                      "environment authentication (spec/env-auth-openapi.json); @frontegg/client calls it",
+	"GET /resources/users/v3/me/tenants":                     "@frontegg/rest-api's loginv2/refreshTokenV3 read it after login",
+	"GET /.well-known/jwks.json":                             "public keys for verifying access tokens",
+	"GET /resources/configurations/v1/captcha-policy/public": "@frontegg/rest-api's getCaptchaPolicy: the login box reads the site key (never the secret) to render the CAPTCHA",
 }

@@ -75,6 +75,9 @@ func (id *Identity) Login(ctx context.Context, in LoginInput, client ClientInfo)
 	default:
 		return nil, invalid("email", "email or username is required")
 	}
+	if err := id.checkCaptcha(ctx, in.RecaptchaToken, in.Email, client.IP); err != nil {
+		return nil, err
+	}
 	u, ok, err := id.checkPassword(ctx, find, in.Password)
 	if err != nil {
 		return nil, err
@@ -179,8 +182,13 @@ func (id *Identity) newRefreshToken(sess *store.Session, now time.Time, ttl time
 // tokenResponse signs the access token for sess and wraps it with refresh.
 func (id *Identity) tokenResponse(ctx context.Context, cfg store.EnvConfig, rec *userRecord, sess *store.Session, refresh string) (*AuthResponse, error) {
 	c := id.accessClaims(rec, sess)
-	ttl := time.Duration(cfg.DefaultTokenExpiration) * time.Second
-	access, exp, err := id.issuer.Sign(ctx, cfg.JWTAlgorithm, c, ttl)
+	// JWT templates (jwt_templates.go) may set the algorithm, lifetime and
+	// custom claims of the token.
+	alg, ttl, err := id.shapeToken(ctx, cfg, rec, sess, c)
+	if err != nil {
+		return nil, err
+	}
+	access, exp, err := id.issuer.Sign(ctx, alg, c, ttl)
 	if err != nil {
 		return nil, err
 	}
@@ -257,9 +265,14 @@ func (id *Identity) Refresh(ctx context.Context, refreshToken, tenantID string, 
 	}
 	newRefresh, newRT := refreshToken, (*store.RefreshToken)(nil)
 	if cfg.RotateRefreshTokens {
+		// refreshTokensRotationLimit (config.go) caps the rotations of a session.
+		if err := checkRotationLimit(cfg, rt); err != nil {
+			return nil, err
+		}
 		if newRefresh, newRT, err = id.newRefreshToken(sess, now, time.Duration(cfg.DefaultRefreshTokenExpiration)*time.Second); err != nil {
 			return nil, err
 		}
+		newRT.Rotation = rt.Rotation + 1
 	}
 	err = id.store.InTx(ctx, func(tx store.Store) error {
 		if newRT != nil {

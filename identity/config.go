@@ -71,17 +71,20 @@ func (id *Identity) forgetConfig() {
 }
 
 // hs256Secret provides the HS256 secret to the token issuer, generating and
-// storing it the first time it is needed. While the environment signs with
-// RS256 there is no secret, so HS256 tokens are refused (the algorithm is
-// pinned) and an unauthenticated HS256 token cannot make the server write
-// one.
+// storing it the first time it is needed. While neither the environment nor
+// a JWT template signs with HS256 there is no secret, so HS256 tokens are
+// refused (the algorithm is pinned) and an unauthenticated HS256 token
+// cannot make the server write one.
 func (id *Identity) hs256Secret(ctx context.Context) ([]byte, error) {
 	cfg, err := id.config(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if cfg.JWTAlgorithm != "HS256" {
-		return nil, nil
+		// JWT templates may sign with HS256 while the default is RS256.
+		if uses, err := id.templatesUseHS256(ctx); err != nil || !uses {
+			return nil, err
+		}
 	}
 	if cfg.JWTSecret != "" {
 		return []byte(cfg.JWTSecret), nil
@@ -157,7 +160,36 @@ type VendorConfigBasic struct {
 }
 
 // VendorConfigUpdate changes the configuration; nil fields are left as they
-// are (VendorConfigRequest).
+// are (VendorConfigRequest). Where each field takes effect:
+//
+//   - DefaultTokenExpiration: lifetime (s) of user access tokens issued at
+//     login and refresh (auth.go tokenResponse), unless a JWT template
+//     picked by the targeting rules sets its own (jwt_templates.go).
+//   - DefaultRefreshTokenExpiration: lifetime (s) of a login session and of
+//     each refresh token (auth.go startSession, Refresh) and of the refresh
+//     cookie (RefreshCookiePolicy).
+//   - JWTAlgorithm: RS256 or HS256 for user access tokens (tokenResponse;
+//     a JWT template may override it); HS256 uses the generated jwtSecret.
+//   - RotateRefreshTokens: Refresh issues a new refresh token and retires
+//     the presented one; reusing a retired one revokes the session.
+//   - RefreshTokensRotationLimit (not in the published request schema, but
+//     in the response; accepted here so it can be set): how many times one
+//     session's refresh token may be rotated; 0 means no limit. Once
+//     reached, Refresh refuses and the user must log in again.
+//   - AllowSignups: SignUp and SignUpWithUsername are refused when false.
+//   - AllowNotVerifiedUsersLogin: unverified users may log in and refresh;
+//     sign-up with a password then logs in without activation.
+//   - CookieSameSite: SameSite of the refresh-token cookie (httpmw, through
+//     RefreshCookiePolicy).
+//   - AddRolesToJWT, AddPermissionsToJWT: whether access tokens carry the
+//     roles and permissions claims (the RBAC token helper).
+//   - ForcePermissions, APITokensEnabled, AllowTenantInvitations,
+//     MachineToMachineAuthStrategy, AuthStrategy,
+//     DefaultPasswordlessTokenExpiration, ForceSameDeviceOnAuth,
+//     AllowOverride*, AddSamlAttributesToJWT, SkipTenantValidation,
+//     AllowCustomLoginTenantSwitch: stored and returned; the features they
+//     govern (permission enforcement, API tokens, invitations, M2M,
+//     passwordless, SSO, tenant switching) honour them as they arrive.
 type VendorConfigUpdate struct {
 	DefaultTokenExpiration              *int    `json:"defaultTokenExpiration"`
 	DefaultRefreshTokenExpiration       *int    `json:"defaultRefreshTokenExpiration"`
@@ -181,6 +213,21 @@ type VendorConfigUpdate struct {
 	AddRolesToJWT                       *bool   `json:"addRolesToJwt"`
 	AddPermissionsToJWT                 *bool   `json:"addPermissionsToJwt"`
 	AllowCustomLoginTenantSwitch        *bool   `json:"allowCustomLoginTenantSwitch"`
+	RefreshTokensRotationLimit          *int    `json:"refreshTokensRotationLimit"`
+}
+
+// MaxRefreshTokensRotationLimit is the largest refreshTokensRotationLimit
+// accepted.
+const MaxRefreshTokensRotationLimit = 1000000
+
+// checkRotationLimit refuses to rotate rt once its session's chain has been
+// rotated refreshTokensRotationLimit times (0: no limit). It changes
+// nothing: the session can still be ended, and the user logs in again.
+func checkRotationLimit(cfg store.EnvConfig, rt *store.RefreshToken) error {
+	if cfg.RefreshTokensRotationLimit > 0 && rt.Rotation >= cfg.RefreshTokensRotationLimit {
+		return unauthorized(CodeInvalidRefresh, "this session's refresh token was rotated %d times, the environment's limit; log in again", rt.Rotation)
+	}
+	return nil
 }
 
 // GetVendorConfig returns the environment's configuration, including the
@@ -262,6 +309,9 @@ func (in VendorConfigUpdate) validate() error {
 	if v := in.DefaultRefreshTokenExpiration; v != nil && (*v < 60 || *v > MaxRefreshTokenExpiration) {
 		return invalid("defaultRefreshTokenExpiration", "defaultRefreshTokenExpiration must be between 60 and %d seconds", MaxRefreshTokenExpiration)
 	}
+	if v := in.RefreshTokensRotationLimit; v != nil && (*v < 0 || *v > MaxRefreshTokensRotationLimit) {
+		return invalid("refreshTokensRotationLimit", "refreshTokensRotationLimit must be between 0 (no limit) and %d", MaxRefreshTokensRotationLimit)
+	}
 	if v := in.DefaultPasswordlessTokenExpiration; v != nil && (*v < 60 || *v > MaxRefreshTokenExpiration) {
 		return invalid("defaultPasswordlessTokenExpiration", "defaultPasswordlessTokenExpiration must be between 60 and %d seconds", MaxRefreshTokenExpiration)
 	}
@@ -298,6 +348,7 @@ func (in VendorConfigUpdate) apply(c *store.EnvConfig) {
 	setInt(&c.DefaultTokenExpiration, in.DefaultTokenExpiration)
 	setInt(&c.DefaultRefreshTokenExpiration, in.DefaultRefreshTokenExpiration)
 	setInt(&c.DefaultPasswordlessTokenExpiration, in.DefaultPasswordlessTokenExpiration)
+	setInt(&c.RefreshTokensRotationLimit, in.RefreshTokensRotationLimit)
 	setStr(&c.CookieSameSite, in.CookieSameSite)
 	setStr(&c.MachineToMachineAuthStrategy, in.MachineToMachineAuthStrategy)
 	setStr(&c.JWTAlgorithm, in.JWTAlgorithm)

@@ -116,3 +116,17 @@ func (id *Identity) AuthenticateVendor(ctx context.Context, clientID, secret str
 
 // JWKS returns the public keys that verify this environment's RS256 tokens.
 func (id *Identity) JWKS(ctx context.Context) (tokens.JWKS, error) { return id.keys.JWKS(ctx) }
+
+// RotateSigningKey makes a new RS256 key sign from now on. The previous key
+// keeps verifying until every token it signed can have expired (the
+// longest of the access-token and vendor-token lifetimes), then it leaves
+// the JWKS.
+func (id *Identity) RotateSigningKey(ctx context.Context) error {
+	cfg, err := id.config(ctx)
+	if err != nil {
+		return err
+	}
+	verifyFor := max(time.Duration(cfg.DefaultTokenExpiration)*time.Second, VendorTokenTTL)
+	_, err = id.keys.Rotate(ctx, verifyFor)
+	return err
+}

@@ -43,6 +43,9 @@ type Identity struct {
 	issuer  *tokens.Issuer
 	hasher  *passwordHasher
 	cfgMemo *configCache
+
+	captcha CaptchaVerifier
+	tplMemo *templateCache
 }
 
 // Option configures an Identity.
@@ -178,6 +181,7 @@ func New(st store.Store, opts ...Option) (*Identity, error) {
 	}
 	id.issuer = tokens.NewIssuer(id.keys, issuerOpts...)
 	id.cfgMemo = &configCache{}
+	id.tplMemo = &templateCache{}
 	return id, nil
 }
 

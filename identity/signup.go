@@ -3,11 +3,9 @@ package identity
 import (
 	"context"
 	"errors"
-	"net/url"
 	"strings"
 	"time"
 
-	"github.com/yolkauth/yolk/delivery"
 	"github.com/yolkauth/yolk/store"
 	"github.com/yolkauth/yolk/tokens"
 )
@@ -90,12 +88,15 @@ func (id *Identity) signUp(ctx context.Context, in SignUpInput, byUsername bool,
 	if shouldActivate && userIn.Email == "" {
 		return nil, invalid("email", "email is required to activate the account")
 	}
+	if err := id.checkCaptcha(ctx, in.RecaptchaToken, userIn.Email, client.IP); err != nil {
+		return nil, err
+	}
 	hash, err := id.hashIfSet(ctx, in.Password)
 	if err != nil {
 		return nil, err
 	}
 	var rec *userRecord
-	var activation string
+	var activation *issuedToken
 	err = id.store.InTx(ctx, func(tx store.Store) error {
 		t, err := id.createTenant(ctx, tx, tenantIn)
 		if err != nil {
@@ -106,7 +107,7 @@ func (id *Identity) signUp(ctx context.Context, in SignUpInput, byUsername bool,
 			return err
 		}
 		if shouldActivate {
-			activation, err = id.newOneTimeToken(ctx, tx, store.TokenActivation, rec.user.ID, t.ID, ActivationTokenTTL)
+			activation, err = id.issueToken(ctx, tx, store.TokenActivation, rec.user.ID, t.ID, ActivationTokenTTL, false)
 		}
 		return err
 	})
@@ -164,35 +165,6 @@ func (id *Identity) findOneTimeToken(ctx context.Context, kind, userID, secret, 
 	return t, nil
 }
 
-func (id *Identity) sendActivation(ctx context.Context, u *store.User, token string) {
-	link := id.appURL + "/account/activate?" + url.Values{"userId": {u.ID}, "token": {token}}.Encode()
-	id.sendEmail(ctx, delivery.Email{
-		To:      u.Email,
-		Subject: "Activate your account",
-		Text: "Welcome" + greetingName(u) + "!\n\nActivate your account by opening this link:\n\n" + link +
-			"\n\nThe link is valid for 24 hours. If you did not sign up, ignore this message.\n",
-	})
-}
-
-func greetingName(u *store.User) string {
-	if u.Name == "" {
-		return ""
-	}
-	return " " + u.Name
-}
-
-// sendEmail delivers m through the configured mailer; failures are logged
-// (without the message body, which may hold a secret link).
-func (id *Identity) sendEmail(ctx context.Context, m delivery.Email) {
-	if id.mailer == nil {
-		id.log.ErrorContext(ctx, "no mailer configured; e-mail not sent", "subject", m.Subject)
-		return
-	}
-	if err := id.mailer.SendEmail(ctx, m); err != nil {
-		id.log.ErrorContext(ctx, "sending e-mail failed", "subject", m.Subject, "error", err)
-	}
-}
-
 // ActivationStrategy tells the activation page whether to ask for a
 // password (GetActivateStrategyResponseDto).
 type ActivationStrategy struct {
@@ -231,11 +203,21 @@ func (id *Identity) ActivateUser(ctx context.Context, in ActivateInput, client C
 	if in.UserID == "" {
 		return nil, invalid("userId", "userId is required")
 	}
+	if err := id.checkCaptcha(ctx, in.RecaptchaToken, id.userEmail(ctx, in.UserID), client.IP); err != nil {
+		return nil, err
+	}
 	t, err := id.findOneTimeToken(ctx, store.TokenActivation, in.UserID, in.Token, "token")
 	if err != nil {
 		return nil, err
 	}
-	_, err = id.store.GetPassword(ctx, in.UserID)
+	return id.activate(ctx, t, in, client)
+}
+
+// activate completes an activation whose token t was checked: it sets the
+// password when the user has none, consumes t, verifies the user and logs
+// the user in.
+func (id *Identity) activate(ctx context.Context, t *store.OneTimeToken, in ActivateInput, client ClientInfo) (*AuthResponse, error) {
+	_, err := id.store.GetPassword(ctx, in.UserID)
 	hasPassword := err == nil
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, err

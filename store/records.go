@@ -108,6 +108,10 @@ type RefreshToken struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	UsedAt    *time.Time
+	// Rotation counts the rotations of the session's refresh-token chain
+	// that led to this token: 0 for the token issued at login, one more
+	// than its predecessor's for each token issued by a rotation.
+	Rotation int
 }
 
 // SigningKey is a JWT signing key of an environment. The newest key that is
@@ -135,6 +139,9 @@ const (
 	TokenOTC           = "otc"
 	TokenMFA           = "mfa"
 	TokenEmailVerify   = "email-verify"
+	// TokenUnlock lets a locked user unlock their own account (e-mailed
+	// when a lockout locks it).
+	TokenUnlock = "unlock"
 )
 
 // OneTimeToken is a single-use, expiring secret (activation link, reset link,
@@ -215,4 +222,20 @@ type TenantInvite struct {
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 	ExpiresAt       time.Time
+}
+
+// Task is a job run for an environment, such as a bulk invitation, whose
+// progress and outcome the API reports when polled. Data carries the
+// kind-specific request summary and per-item results (JSON), never a secret.
+type Task struct {
+	ID       string
+	EnvID    string
+	TenantID string // "" when the task concerns the whole environment
+	Kind     string
+	// Status is the task's state as the API reports it, for example
+	// "IN_PROGRESS" or "COMPLETED".
+	Status    string
+	Data      string // JSON
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }

@@ -254,9 +254,12 @@ type OneTimeTokenStore interface {
 	// DeleteUserOneTimeTokens removes userID's unused tokens of kind (all
 	// kinds when kind is "") and returns how many it removed.
 	DeleteUserOneTimeTokens(ctx context.Context, userID, kind string) (int, error)
-	// ListUserOneTimeTokens returns userID's tokens of kind (all kinds when
-	// kind is ""), used and expired ones included, oldest first.
+	// ListUserOneTimeTokens returns userID's tokens of kind (every kind
+	// when kind is ""), used and expired ones included, oldest first.
 	ListUserOneTimeTokens(ctx context.Context, userID, kind string) ([]OneTimeToken, error)
+	// DeleteOneTimeToken removes token id, used or not; ErrNotFound if
+	// absent.
+	DeleteOneTimeToken(ctx context.Context, id string) error
 }
 
 // TenantInviteStore keeps tenant invitation links.
@@ -299,6 +302,17 @@ type SettingStore interface {
 	ListSettings(ctx context.Context, envID, name string) ([]Setting, error)
 }
 
+// TaskStore keeps tasks (bulk operations whose status the API reports).
+type TaskStore interface {
+	// CreateTask inserts t; ErrConflict if the id exists.
+	CreateTask(ctx context.Context, t *Task) error
+	// GetTask returns task id of envID.
+	GetTask(ctx context.Context, envID, id string) (*Task, error)
+	// UpdateTask replaces the stored task (matched by ID and EnvID);
+	// ErrNotFound if absent.
+	UpdateTask(ctx context.Context, t *Task) error
+}
+
 // Store composes every capability a backend provides.
 type Store interface {
 	EnvironmentStore
@@ -313,6 +327,7 @@ type Store interface {
 	OneTimeTokenStore
 	SettingStore
 	TenantInviteStore
+	TaskStore
 
 	// InTx runs fn with a Store whose writes commit together if fn returns
 	// nil and are all discarded if it returns an error (or panics). Reads

@@ -26,6 +26,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/yolkauth/yolk/captcha"
 	"github.com/yolkauth/yolk/delivery"
 	"github.com/yolkauth/yolk/httpmw"
 	"github.com/yolkauth/yolk/identity"
@@ -42,6 +43,7 @@ func main() {
 // config is everything the server reads from flags and the environment.
 type config struct {
 	addr, db, appURL string
+	captchaURL       string
 	dev              bool
 	smtp             delivery.SMTPConfig
 	twilio           delivery.TwilioConfig
@@ -70,6 +72,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*c
 	fs.StringVar(&c.twilio.AccountSID, "twilio-sid", env("YOLK_TWILIO_SID", ""), "Twilio account SID (SMS is not sent when empty, unless -dev)")
 	fs.StringVar(&c.twilio.From, "twilio-from", env("YOLK_TWILIO_FROM", ""), "SMS sender number")
 	fs.StringVar(&c.twilio.BaseURL, "twilio-url", env("YOLK_TWILIO_URL", "https://api.twilio.com"), "base URL of the Twilio-compatible API")
+	fs.StringVar(&c.captchaURL, "captcha-verify-url", env("YOLK_CAPTCHA_VERIFY_URL", captcha.DefaultVerifyURL), "siteverify URL of the reCAPTCHA-compatible service checking tokens while the captcha policy is enabled")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -98,7 +101,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer st.Close()
 
-	opts := []identity.Option{identity.WithLogger(log), identity.WithAppURL(cfg.appURL)}
+	opts := []identity.Option{
+		identity.WithLogger(log), identity.WithAppURL(cfg.appURL),
+		identity.WithCaptchaVerifier(captcha.NewHTTPVerifier(captcha.WithVerifyURL(cfg.captchaURL))),
+	}
 	var outbox *delivery.Outbox
 	switch {
 	case cfg.dev:

@@ -1,5 +1,6 @@
 // The official browser client, @frontegg/rest-api, unmodified, against yolk's
-// example server: sign-up, login, me, refresh with rotation, logout.
+// example server: sign-up, login, me, refresh with rotation, logout, and the
+// user lifecycle (invitations, activation codes, profile updates).
 import { jar, rawFetch, setPageOrigin } from './helpers/browser-env.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -280,6 +281,114 @@ describe('@frontegg/rest-api against yolk', () => {
     });
   });
 
+  /** Environment token from POST /auth/vendor. */
+  async function vendorToken() {
+    const auth = await rawFetch(`${server.baseUrl}/auth/vendor`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId: server.clientId, secret: server.secret }),
+    });
+    assert.equal(auth.status, 200, `POST /auth/vendor -> ${auth.status}`);
+    return (await auth.json()).token;
+  }
+
+  /** Invites email to tenantId over HTTP with the environment token; returns the created user. */
+  async function inviteByVendor(tenantId, body) {
+    const token = await vendorToken();
+    const res = await rawFetch(`${server.baseUrl}/identity/resources/users/v2`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-access-token': token, 'frontegg-tenant-id': tenantId },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    assert.equal(res.status, 201, `POST /identity/resources/users/v2 -> ${res.status}: ${text}`);
+    return JSON.parse(text);
+  }
+
+  /** The newest e-mail to email in /dev/outbox: its link's path, userId and token, and the code. */
+  async function lastMail(address) {
+    const outbox = await rawFetch(`${server.baseUrl}/dev/outbox`);
+    assert.equal(outbox.status, 200, `GET /dev/outbox -> ${outbox.status}`);
+    const mails = await outbox.json();
+    const mail = [...mails].reverse().find((m) => String(m.to).includes(address));
+    assert.ok(mail, `no mail to ${address} in /dev/outbox`);
+    const link = String(mail.body).match(/https?:\/\/\S*token=[^\s"'<>]+/)?.[0];
+    assert.ok(link, `mail to ${address} has no link with token=: ${mail.body}`);
+    const u = new URL(link.replace(/&amp;/g, '&'));
+    return {
+      subject: mail.subject,
+      path: u.pathname,
+      userId: u.searchParams.get('userId'),
+      token: u.searchParams.get('token'),
+      code: String(mail.body).match(/code, enter: (\d{6})/)?.[1],
+    };
+  }
+
+  test('invitation: the vendor invites, api.auth.acceptInvitation accepts with the e-mailed token', async (t) => {
+    if (!needs(t, s.tenantId, 'a signed-up tenant')) return;
+    await traced(async () => {
+      const inviteEmail = uniqueEmail('rest-invite');
+      const created = await inviteByVendor(s.tenantId, { email: inviteEmail, name: 'Invited', password, metadata: '{}' });
+      assert.ok(created.id, `invite answered without id: ${JSON.stringify(created)}`);
+      assert.equal(created.verified, false, 'an invited user is not verified before accepting');
+      const mail = await lastMail(inviteEmail);
+      assert.equal(mail.path, '/account/invitation', 'invitation link path');
+      assert.equal(mail.userId, created.id, 'invitation link userId');
+      assert.match(String(mail.code), /^\d{6}$/, 'invitation e-mail carries a six-digit code');
+
+      freshBrowser();
+      const res = await api.auth.acceptInvitation({ userId: mail.userId, token: mail.token });
+      assert.ok(res?.accessToken, `acceptInvitation answered without accessToken: ${JSON.stringify(res)}`);
+      const claims = jwtPayload(res.accessToken);
+      assert.equal(claims.sub, created.id, 'accepted token sub');
+      assert.equal(claims.tenantId, s.tenantId, 'accepted token is for the inviting tenant');
+      assert.equal(claims.email_verified, true, 'accepting verifies the e-mail');
+      assert.ok(refreshCookie(), `acceptInvitation did not set ${cookieName}`);
+      await expectRefusal(api.auth.acceptInvitation({ userId: mail.userId, token: mail.token }), [400], 'second use of the invitation token');
+
+      freshBrowser();
+      const user = await api.auth.login({ email: inviteEmail, password });
+      assert.equal(user.id, created.id, 'the invited user logs in with the password');
+      assert.equal(user.tenantId, s.tenantId, 'into the inviting tenant');
+    });
+  });
+
+  test('invitation with code: api.auth.acceptInvitationWithOTC', async (t) => {
+    if (!needs(t, s.tenantId, 'a signed-up tenant')) return;
+    await traced(async () => {
+      const inviteEmail = uniqueEmail('rest-invite-otc');
+      const created = await inviteByVendor(s.tenantId, { email: inviteEmail, metadata: '{}' });
+      const mail = await lastMail(inviteEmail);
+      freshBrowser();
+      const wrong = mail.code === '000000' ? '111111' : '000000';
+      await expectRefusal(api.auth.acceptInvitationWithOTC({ userId: created.id, token: mail.token, code: wrong }), [400], 'a wrong invitation code');
+      const res = await api.auth.acceptInvitationWithOTC({ userId: created.id, token: mail.token, code: mail.code });
+      assert.equal(jwtPayload(res.accessToken).tenantId, s.tenantId, 'accepted with the code into the inviting tenant');
+    });
+  });
+
+  test('activation e-mails: api.auth.resendActivationEmail answers alike for unknown e-mails', async () => {
+    await traced(async () => {
+      freshBrowser();
+      const known = await api.auth.resendActivationEmail({ email });
+      const unknown = await api.auth.resendActivationEmail({ email: uniqueEmail('nobody') });
+      assert.deepEqual(known, unknown, 'resend activation must not reveal which e-mails exist');
+    });
+  });
+
+  test('profile: api.users.updateUserProfileV2 changes the logged-in user', async (t) => {
+    if (!needs(t, s.userId, 'a signed-up user')) return;
+    await traced(async () => {
+      freshBrowser();
+      await api.auth.login({ email, password });
+      const updated = await api.users.updateUserProfileV2({ name: 'Renamed Rest', metadata: '{"lang":"en"}' });
+      assert.equal(updated.id, s.userId, 'updated profile id');
+      assert.equal(updated.name, 'Renamed Rest', 'updated name');
+      const me = await api.auth.getMeV2();
+      assert.equal(me.name, 'Renamed Rest', 'users/v2/me shows the new name');
+    });
+  });
+
   test('wrong password is refused with a Frontegg error body', async (t) => {
     if (!needs(t, s.userId, 'a signed-up user')) return;
     await traced(async () => {
@@ -289,6 +398,31 @@ describe('@frontegg/rest-api against yolk', () => {
       assert.ok(Array.isArray(err.errors) && err.errors.length > 0, `error body must carry errors: [...], got ${JSON.stringify(err.errors)}`);
       assert.notEqual(err.errorCode, GENERIC_ERROR_CODE, 'error body must carry its own errorCode');
       assert.match(String(err.errorCode), /^ER-/, 'error body errorCode');
+    });
+  });
+
+  test('captcha policy: api.securityPolicy.getCaptchaPolicy reads the public view, never the secret', async () => {
+    await traced(async () => {
+      freshBrowser();
+      // No policy yet: the client turns the 404 into null.
+      assert.equal(await api.securityPolicy.getCaptchaPolicy(), null, 'getCaptchaPolicy without a policy');
+      const auth = await rawFetch(`${server.baseUrl}/auth/vendor`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ clientId: server.clientId, secret: server.secret }),
+      });
+      const { token } = await auth.json();
+      const created = await rawFetch(`${server.baseUrl}/identity/resources/configurations/v1/captcha-policy`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-access-token': token },
+        body: JSON.stringify({ enabled: false, siteKey: 'interop-site-key', secretKey: 'interop-secret', minScore: 0.5 }),
+      });
+      assert.equal(created.status, 201, `creating the captcha policy: ${await created.text()}`);
+      const p = await api.securityPolicy.getCaptchaPolicy();
+      assert.equal(p?.siteKey, 'interop-site-key', `getCaptchaPolicy: ${JSON.stringify(p)}`);
+      assert.equal(p.enabled, false, 'getCaptchaPolicy enabled');
+      assert.ok(p.id, 'getCaptchaPolicy id');
+      assert.ok(!JSON.stringify(p).includes('interop-secret'), `the public policy reveals the secret: ${JSON.stringify(p)}`);
     });
   });
 });

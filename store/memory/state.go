@@ -56,6 +56,7 @@ type state struct {
 	invitesByEnv     index             // env id → invite ids
 	invitesByTenant  index             // tenant id → invite ids
 	invitesByCreator index             // user id → invite ids
+	tasks            map[string]*store.Task
 }
 
 func newState() *state {
@@ -90,6 +91,7 @@ func newState() *state {
 		invitesByEnv:     index{},
 		invitesByTenant:  index{},
 		invitesByCreator: index{},
+		tasks:            map[string]*store.Task{},
 	}
 }
 
@@ -127,6 +129,7 @@ func (st *state) clone() *state {
 		invitesByEnv:     st.invitesByEnv.clone(),
 		invitesByTenant:  st.invitesByTenant.clone(),
 		invitesByCreator: st.invitesByCreator.clone(),
+		tasks:            maps.Clone(st.tasks),
 	}
 }
 

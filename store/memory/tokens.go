@@ -3,7 +3,6 @@ package memory
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/yolkauth/yolk/store"
@@ -229,18 +228,32 @@ func (s *Store) DeleteUserOneTimeTokens(ctx context.Context, userID, kind string
 	return n, err
 }
 
-// ListUserOneTimeTokens returns userID's tokens of kind (all kinds when kind
-// is ""), used and expired ones included, oldest first.
+// ListUserOneTimeTokens returns userID's tokens of kind (every kind when
+// kind is ""), used and expired ones included, oldest first.
 func (s *Store) ListUserOneTimeTokens(ctx context.Context, userID, kind string) ([]store.OneTimeToken, error) {
 	var out []store.OneTimeToken
 	err := s.read(ctx, func(st *state) error {
-		ids := st.ottsByUser.ids(userID)
-		if kind != "" {
-			ids = slices.DeleteFunc(ids, func(id string) bool { return st.otts[id].Kind != kind })
+		var ids []string
+		for _, id := range st.ottsByUser.ids(userID) {
+			if kind == "" || st.otts[id].Kind == kind {
+				ids = append(ids, id)
+			}
 		}
-		out = list(st.otts, ids, func(t *store.OneTimeToken) time.Time { return t.CreatedAt },
+		out = list(st.otts, ids,
+			func(t *store.OneTimeToken) time.Time { return t.CreatedAt },
 			func(t *store.OneTimeToken) string { return t.ID }, cpOTT, false)
 		return nil
 	})
 	return out, err
+}
+
+// DeleteOneTimeToken removes token id, used or not; ErrNotFound if absent.
+func (s *Store) DeleteOneTimeToken(ctx context.Context, id string) error {
+	return s.write(ctx, func(st *state) error {
+		if _, err := st.ott(id); err != nil {
+			return err
+		}
+		st.deleteOTT(id)
+		return nil
+	})
 }

@@ -69,13 +69,13 @@ func (s *Store) ListUserSessions(ctx context.Context, userID string) ([]store.Se
 		`SELECT `+sessionColumns+` FROM sessions WHERE user_id = ? ORDER BY created_at DESC, rowid DESC`, userID)
 }
 
-const refreshColumns = `id, session_id, env_id, hash, created_at, expires_at, used_at`
+const refreshColumns = `id, session_id, env_id, hash, created_at, expires_at, used_at, rotation`
 
 func scanRefreshToken(sc scanner) (*store.RefreshToken, error) {
 	var t store.RefreshToken
 	var created, expires int64
 	var used sql.NullInt64
-	if err := sc.Scan(&t.ID, &t.SessionID, &t.EnvID, &t.Hash, &created, &expires, &used); err != nil {
+	if err := sc.Scan(&t.ID, &t.SessionID, &t.EnvID, &t.Hash, &created, &expires, &used, &t.Rotation); err != nil {
 		return nil, err
 	}
 	t.CreatedAt, t.ExpiresAt, t.UsedAt = fromMicros(created), fromMicros(expires), fromNullMicros(used)
@@ -86,8 +86,8 @@ func scanRefreshToken(sc scanner) (*store.RefreshToken, error) {
 // ErrConflict if the id or hash exists.
 func (s *Store) CreateRefreshToken(ctx context.Context, t *store.RefreshToken) error {
 	_, err := s.exec(ctx, "create refresh token",
-		`INSERT INTO refresh_tokens (`+refreshColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		t.ID, t.SessionID, t.EnvID, nonNil(t.Hash), micros(t.CreatedAt), micros(t.ExpiresAt), nullMicros(t.UsedAt))
+		`INSERT INTO refresh_tokens (`+refreshColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		t.ID, t.SessionID, t.EnvID, nonNil(t.Hash), micros(t.CreatedAt), micros(t.ExpiresAt), nullMicros(t.UsedAt), t.Rotation)
 	return err
 }
 

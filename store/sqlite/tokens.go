@@ -113,10 +113,15 @@ func (s *Store) DeleteUserOneTimeTokens(ctx context.Context, userID, kind string
 	return int(n), err
 }
 
-// ListUserOneTimeTokens returns userID's tokens of kind (all kinds when kind
-// is ""), used and expired ones included, oldest first.
+// ListUserOneTimeTokens returns userID's tokens of kind (every kind when
+// kind is ""), used and expired ones included, oldest first.
 func (s *Store) ListUserOneTimeTokens(ctx context.Context, userID, kind string) ([]store.OneTimeToken, error) {
 	return list(ctx, s.r, "list user one-time tokens", scanOneTimeToken,
 		`SELECT `+oneTimeColumns+` FROM one_time_tokens WHERE user_id = ? AND (? = '' OR kind = ?)
 		 ORDER BY created_at, id`, userID, kind, kind)
+}
+
+// DeleteOneTimeToken removes token id, used or not; ErrNotFound if absent.
+func (s *Store) DeleteOneTimeToken(ctx context.Context, id string) error {
+	return s.execOne(ctx, "delete one-time token", `DELETE FROM one_time_tokens WHERE id = ?`, id)
 }

@@ -50,6 +50,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Tenancy", tenancyTests},
 		{"UserQueries", userQueryTests},
 		{"TenantInvites", inviteTests},
+		{"Tasks", taskTests},
 		{"Transactions", transactionTests},
 		{"Concurrency", concurrencyTests},
 	}

@@ -18,8 +18,6 @@ func (f *fx) childTenant(envID, parentID string) *store.Tenant {
 
 func tenantID(t *store.Tenant) string { return t.ID }
 
-func ottID(o *store.OneTimeToken) string { return o.ID }
-
 var tenancyTests = []test{
 	{"ChildTenants", func(t *testing.T, f *fx) {
 		e, other := f.env(), f.env()
@@ -60,33 +58,5 @@ var tenancyTests = []test{
 		// A deleted tenant is no one's child.
 		must(t, "DeleteTenant", f.s.DeleteTenant(f.ctx, e.ID, grand.ID))
 		equalIDs(t, "children of a after deleting its child", list(a.ID), []string{})
-	}},
-	{"ListUserOneTimeTokens", func(t *testing.T, f *fx) {
-		e := f.env()
-		u, v := f.user(e.ID), f.user(e.ID)
-		inv := f.newOneTimeToken(u, store.TokenInvitation)
-		inv.TenantID = "tenant-x"
-		must(t, "CreateOneTimeToken", f.s.CreateOneTimeToken(f.ctx, inv))
-		reset := f.oneTimeToken(u, store.TokenPasswordReset)
-		used := f.oneTimeToken(u, store.TokenInvitation)
-		must(t, "ConsumeOneTimeToken", f.s.ConsumeOneTimeToken(f.ctx, used.ID, f.now()))
-		expired := f.newOneTimeToken(u, store.TokenInvitation)
-		expired.ExpiresAt = at(-time.Hour)
-		must(t, "CreateOneTimeToken(expired)", f.s.CreateOneTimeToken(f.ctx, expired))
-		f.oneTimeToken(v, store.TokenInvitation)
-
-		got, err := f.s.ListUserOneTimeTokens(f.ctx, u.ID, store.TokenInvitation)
-		must(t, "ListUserOneTimeTokens(invitation)", err)
-		equalIDs(t, "invitation tokens", ids(got, ottID), []string{inv.ID, used.ID, expired.ID})
-		equal(t, "listed token", &got[0], inv)
-		if got[1].UsedAt == nil {
-			t.Fatal("a consumed token is listed without UsedAt")
-		}
-		got, err = f.s.ListUserOneTimeTokens(f.ctx, u.ID, "")
-		must(t, "ListUserOneTimeTokens(all kinds)", err)
-		equalIDs(t, "all tokens", ids(got, ottID), []string{inv.ID, reset.ID, used.ID, expired.ID})
-		got, err = f.s.ListUserOneTimeTokens(f.ctx, "missing", "")
-		must(t, "ListUserOneTimeTokens(unknown user)", err)
-		equalIDs(t, "tokens of an unknown user", ids(got, ottID), []string{})
 	}},
 }

@@ -23,6 +23,7 @@ var refreshTokenTests = []test{
 		rt.CreatedAt = at(time.Second + 10*time.Microsecond)
 		rt.ExpiresAt = at(time.Hour + 20*time.Microsecond)
 		rt.UsedAt = ptr(at(time.Minute + 30*time.Microsecond))
+		rt.Rotation = 7
 		allSet(t, rt)
 		must(t, "CreateRefreshToken", f.s.CreateRefreshToken(f.ctx, rt))
 		// Looked up by value: a different slice holding the same bytes.
@@ -405,6 +406,86 @@ var oneTimeTokenTests = []test{
 		again := f.newOneTimeToken(u, store.TokenPasswordReset)
 		again.Hash = bytes.Clone(resetA.Hash)
 		must(t, "CreateOneTimeToken(hash of a removed token)", f.s.CreateOneTimeToken(f.ctx, again))
+	}},
+	{"ListUserTokens", func(t *testing.T, f *fx) {
+		e := f.env()
+		u, v := f.user(e.ID), f.user(e.ID)
+		tnA, tnB := f.tenant(e.ID), f.tenant(e.ID)
+		invA := f.newOneTimeToken(u, store.TokenInvitation)
+		invA.TenantID = tnA.ID
+		must(t, "CreateOneTimeToken(invitation A)", f.s.CreateOneTimeToken(f.ctx, invA))
+		reset := f.oneTimeToken(u, store.TokenPasswordReset)
+		invB := f.newOneTimeToken(u, store.TokenInvitation)
+		invB.TenantID = tnB.ID
+		invB.UsedAt = ptr(f.now())
+		invB.ExpiresAt = at(-time.Hour) // expired and used: still listed
+		must(t, "CreateOneTimeToken(invitation B)", f.s.CreateOneTimeToken(f.ctx, invB))
+		f.oneTimeToken(v, store.TokenInvitation) // another user's
+
+		got, err := f.s.ListUserOneTimeTokens(f.ctx, u.ID, store.TokenInvitation)
+		must(t, "ListUserOneTimeTokens(invitation)", err)
+		if len(got) != 2 {
+			t.Fatalf("ListUserOneTimeTokens(invitation) = %d tokens, want 2", len(got))
+		}
+		equal(t, "first invitation (oldest first)", &got[0], invA)
+		equal(t, "second invitation", &got[1], invB)
+
+		got, err = f.s.ListUserOneTimeTokens(f.ctx, u.ID, "")
+		must(t, "ListUserOneTimeTokens(every kind)", err)
+		if len(got) != 3 {
+			t.Fatalf("ListUserOneTimeTokens(every kind) = %d tokens, want 3", len(got))
+		}
+		for i, want := range []*store.OneTimeToken{invA, reset, invB} {
+			equal(t, "every kind, in creation order", &got[i], want)
+		}
+		got, err = f.s.ListUserOneTimeTokens(f.ctx, u.ID, store.TokenMagicLink)
+		must(t, "ListUserOneTimeTokens(no tokens of kind)", err)
+		if len(got) != 0 {
+			t.Fatalf("ListUserOneTimeTokens(no tokens of kind) = %d tokens", len(got))
+		}
+		got, err = f.s.ListUserOneTimeTokens(f.ctx, "missing", "")
+		must(t, "ListUserOneTimeTokens(unknown user)", err)
+		if len(got) != 0 {
+			t.Fatalf("ListUserOneTimeTokens(unknown user) = %d tokens", len(got))
+		}
+		// The list is a copy.
+		got, err = f.s.ListUserOneTimeTokens(f.ctx, u.ID, store.TokenPasswordReset)
+		must(t, "ListUserOneTimeTokens(reset)", err)
+		scramble(&got[0])
+		again, err := f.s.GetOneTimeToken(f.ctx, reset.ID)
+		must(t, "GetOneTimeToken", err)
+		equal(t, "token after changing a listed copy", again, reset)
+	}},
+	{"DeleteToken", func(t *testing.T, f *fx) {
+		e := f.env()
+		u := f.user(e.ID)
+		o, other := f.oneTimeToken(u, store.TokenInvitation), f.oneTimeToken(u, store.TokenInvitation)
+		used := f.oneTimeToken(u, store.TokenUnlock)
+		must(t, "ConsumeOneTimeToken", f.s.ConsumeOneTimeToken(f.ctx, used.ID, f.now()))
+
+		must(t, "DeleteOneTimeToken", f.s.DeleteOneTimeToken(f.ctx, o.ID))
+		_, err := f.s.GetOneTimeToken(f.ctx, o.ID)
+		wantErr(t, "GetOneTimeToken(deleted)", err, store.ErrNotFound)
+		_, err = f.s.GetOneTimeTokenByHash(f.ctx, o.Kind, o.Hash)
+		wantErr(t, "GetOneTimeTokenByHash(deleted)", err, store.ErrNotFound)
+		must(t, "DeleteOneTimeToken(used)", f.s.DeleteOneTimeToken(f.ctx, used.ID))
+		_, err = f.s.GetOneTimeToken(f.ctx, used.ID)
+		wantErr(t, "GetOneTimeToken(deleted used)", err, store.ErrNotFound)
+		got, err := f.s.GetOneTimeToken(f.ctx, other.ID)
+		must(t, "GetOneTimeToken(other)", err)
+		equal(t, "token not deleted", got, other)
+		listed, err := f.s.ListUserOneTimeTokens(f.ctx, u.ID, "")
+		must(t, "ListUserOneTimeTokens", err)
+		if len(listed) != 1 || listed[0].ID != other.ID {
+			t.Fatalf("ListUserOneTimeTokens after deletes = %+v, want only %s", listed, other.ID)
+		}
+
+		wantErr(t, "DeleteOneTimeToken(again)", f.s.DeleteOneTimeToken(f.ctx, o.ID), store.ErrNotFound)
+		wantErr(t, "DeleteOneTimeToken(missing)", f.s.DeleteOneTimeToken(f.ctx, "missing"), store.ErrNotFound)
+		// A deleted token's (kind, hash) may be issued again.
+		reissued := f.newOneTimeToken(u, store.TokenInvitation)
+		reissued.Hash = o.Hash
+		must(t, "CreateOneTimeToken(hash of a deleted token)", f.s.CreateOneTimeToken(f.ctx, reissued))
 	}},
 	{"Copies", func(t *testing.T, f *fx) {
 		e := f.env()

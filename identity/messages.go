@@ -1,0 +1,116 @@
+package identity
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/yolkauth/yolk/delivery"
+	"github.com/yolkauth/yolk/store"
+)
+
+// This file holds the default templates of every e-mail the identity
+// service sends, and the paths of the login pages their links open (the
+// paths the official login box serves, below WithAppURL). Each template
+// returns a complete delivery.Email: a subject and a plain-text body with
+// the link and, where the flow accepts one, the short code.
+
+// Login-page paths that e-mailed links point to.
+const (
+	pathActivate      = "/account/activate"
+	pathInvitation    = "/account/invitation"
+	pathResetPassword = "/account/reset-password"
+	pathUnlock        = "/account/unlock"
+)
+
+// appLink returns the absolute URL of a login page with query parameters.
+func (id *Identity) appLink(path string, q url.Values) string {
+	return id.appURL + path + "?" + q.Encode()
+}
+
+// activationEmail asks a new user to activate the account with link, or
+// with code when the flow asks for one.
+func activationEmail(u *store.User, link, code string, ttl time.Duration) delivery.Email {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Welcome%s!\n\nActivate your account by opening this link:\n\n%s\n\n", greetingName(u), link)
+	if code != "" {
+		fmt.Fprintf(&b, "If you are asked for an activation code, enter: %s\n\n", code)
+	}
+	fmt.Fprintf(&b, "The link is valid for %s. If you did not sign up, ignore this message.\n", humanDuration(ttl))
+	return delivery.Email{To: u.Email, Subject: "Activate your account", Text: b.String()}
+}
+
+// invitationEmail invites a user to join tenantName.
+func invitationEmail(u *store.User, tenantName, link, code string, ttl time.Duration) delivery.Email {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Hello%s,\n\nYou have been invited to join %s. Accept the invitation by opening this link:\n\n%s\n\n",
+		greetingName(u), tenantName, link)
+	if code != "" {
+		fmt.Fprintf(&b, "If you are asked for an invitation code, enter: %s\n\n", code)
+	}
+	fmt.Fprintf(&b, "The invitation is valid for %s. If you did not expect it, ignore this message.\n", humanDuration(ttl))
+	return delivery.Email{To: u.Email, Subject: "You have been invited to join " + tenantName, Text: b.String()}
+}
+
+// unlockEmail lets a locked user unlock the account.
+func unlockEmail(u *store.User, link string, ttl time.Duration) delivery.Email {
+	text := fmt.Sprintf("Hello%s,\n\nYour account was locked. If it was you, unlock it by opening this link:\n\n%s\n\n"+
+		"The link is valid for %s. If you did not try to sign in, someone else may have: change your password after unlocking.\n",
+		greetingName(u), link, humanDuration(ttl))
+	return delivery.Email{To: u.Email, Subject: "Unlock your account", Text: text}
+}
+
+// sendActivation e-mails the activation link (and code) to u.
+func (id *Identity) sendActivation(ctx context.Context, u *store.User, tok *issuedToken) {
+	link := id.appLink(pathActivate, url.Values{"userId": {u.ID}, "token": {tok.secret}})
+	id.sendEmail(ctx, activationEmail(u, link, tok.code, tok.ttl))
+}
+
+// sendInvitation e-mails the invitation link (and code) to join tenantName.
+func (id *Identity) sendInvitation(ctx context.Context, u *store.User, tenantName string, tok *issuedToken) {
+	id.sendEmail(ctx, invitationEmail(u, tenantName, id.invitationLink(u.ID, tok.secret), tok.code, tok.ttl))
+}
+
+func (id *Identity) invitationLink(userID, token string) string {
+	return id.appLink(pathInvitation, url.Values{"userId": {userID}, "token": {token}})
+}
+
+func greetingName(u *store.User) string {
+	if u.Name == "" {
+		return ""
+	}
+	return " " + u.Name
+}
+
+// humanDuration renders a token lifetime for a message ("24 hours",
+// "7 days", "30 minutes").
+func humanDuration(d time.Duration) string {
+	plural := func(n int64, unit string) string {
+		if n == 1 {
+			return "1 " + unit
+		}
+		return fmt.Sprintf("%d %ss", n, unit)
+	}
+	switch {
+	case d >= 48*time.Hour && d%(24*time.Hour) == 0:
+		return plural(int64(d/(24*time.Hour)), "day")
+	case d >= time.Hour && d%time.Hour == 0:
+		return plural(int64(d/time.Hour), "hour")
+	default:
+		return plural(max(1, int64(d/time.Minute)), "minute")
+	}
+}
+
+// sendEmail delivers m through the configured mailer; failures are logged
+// (without the message body, which may hold a secret link).
+func (id *Identity) sendEmail(ctx context.Context, m delivery.Email) {
+	if id.mailer == nil {
+		id.log.ErrorContext(ctx, "no mailer configured; e-mail not sent", "subject", m.Subject)
+		return
+	}
+	if err := id.mailer.SendEmail(ctx, m); err != nil {
+		id.log.ErrorContext(ctx, "sending e-mail failed", "subject", m.Subject, "error", err)
+	}
+}
