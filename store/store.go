@@ -145,6 +145,8 @@ type UserQuery struct {
 	// NamePrefix keeps users whose Name starts with it, compared
 	// ASCII-case-insensitively, like the name order.
 	NamePrefix string
+	// HideInvisible drops users whose Invisible flag is set.
+	HideInvisible bool
 
 	// Phrase search over each user's e-mail, name, username, phone number
 	// and external id. A string "occurs" in a user when it is a

@@ -128,6 +128,9 @@ func compareNoCase(a, b string) int { return strings.Compare(asciiLower(a), asci
 // matchUser reports whether u passes every filter of q (the tenant filter
 // is applied by queryCandidates).
 func matchUser(u *store.User, q store.UserQuery) bool {
+	if q.HideInvisible && u.Invisible {
+		return false
+	}
 	if len(q.IDs) > 0 && !slices.Contains(q.IDs, u.ID) {
 		return false
 	}

@@ -112,6 +112,9 @@ func userFilterOf(q store.UserQuery) *userFilter {
 		f.add("u.name >= ? COLLATE NOCASE AND u.name < ? COLLATE NOCASE", q.NamePrefix, prefixBound(q.NamePrefix))
 		f.narrow = true
 	}
+	if q.HideInvisible {
+		f.add("u.invisible = 0")
+	}
 	fts := "users_search"
 	if q.Approximate {
 		fts = "users_search_folded"

@@ -57,6 +57,7 @@ func (f *fx) queryFixture(t *testing.T) *queryData {
 		u := f.newUser(e.ID)
 		u.Name, u.Email, u.Username, u.PhoneNumber, u.ExternalID, u.Provider = sp.name, sp.email, sp.username, sp.phone, sp.ext, sp.provider
 		u.Verified, u.Locked = sp.verified, sp.locked
+		u.Invisible = i%4 == 1
 		u.ActiveTenantID = sp.tenants[0]
 		// Creation times are not in insertion order, and two are equal.
 		u.CreatedAt = at(time.Duration((i*7)%len(specs))*time.Minute + time.Duration(i)*time.Microsecond)
@@ -126,6 +127,7 @@ func (d *queryData) expect(q store.UserQuery) ([]string, int) {
 		if len(q.TenantIDs) > 0 {
 			ok = slices.ContainsFunc(q.TenantIDs, func(tid string) bool { return slices.Contains(d.members[tid], u.ID) })
 		}
+		ok = ok && !(q.HideInvisible && u.Invisible)
 		ok = ok && (len(q.IDs) == 0 || slices.Contains(q.IDs, u.ID))
 		ok = ok && (len(q.ExternalIDs) == 0 || slices.Contains(q.ExternalIDs, u.ExternalID))
 		ok = ok && strings.HasPrefix(strings.ToLower(u.Email), strings.ToLower(q.EmailPrefix))
