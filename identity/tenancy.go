@@ -302,9 +302,9 @@ func (id *Identity) SetSubAccountAccess(ctx context.Context, p *Principal, userI
 // tenant with its place in the account hierarchy, and the user's tenants
 // below it.
 type TenantNode struct {
-	TenantID       string    `json:"tenantId"`
-	Name           string    `json:"name"`
-	ParentTenantID string    `json:"parentTenantId,omitempty"`
+	TenantID       string `json:"tenantId"`
+	Name           string `json:"name"`
+	ParentTenantID string `json:"parentTenantId,omitempty"`
 	// Level is the tenant's depth in the account hierarchy: 0 for a
 	// top-level account.
 	Level                   int          `json:"level"`
