@@ -105,13 +105,21 @@ func (id *Identity) ListUsers(ctx context.Context, p *Principal, q UserQuery, pa
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]string, len(users))
+	for i := range users {
+		ids[i] = users[i].ID
+	}
+	all, err := id.store.ListUsersMemberships(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	byUser := make(map[string][]store.Membership, len(users))
+	for _, m := range all {
+		byUser[m.UserID] = append(byUser[m.UserID], m)
+	}
 	items := make([]User, 0, len(users))
 	for i := range users {
-		ms, err := id.store.ListUserMemberships(ctx, users[i].ID)
-		if err != nil {
-			return nil, err
-		}
-		rec := &userRecord{user: &users[i], memberships: ms}
+		rec := &userRecord{user: &users[i], memberships: byUser[users[i].ID]}
 		view := ""
 		if rec.membership(scope) != nil {
 			view = scope

@@ -187,6 +187,11 @@ type MembershipStore interface {
 	ListUserMemberships(ctx context.Context, userID string) ([]Membership, error)
 	// ListTenantMemberships returns tenantID's memberships, oldest first.
 	ListTenantMemberships(ctx context.Context, tenantID string) ([]Membership, error)
+	// ListUsersMemberships returns the memberships of every user in
+	// userIDs (unknown ids have none): grouped by user, each user's oldest
+	// first, as ListUserMemberships orders them; the groups in no
+	// particular order.
+	ListUsersMemberships(ctx context.Context, userIDs []string) ([]Membership, error)
 }
 
 // CredentialStore keeps password hashes.

@@ -217,3 +217,27 @@ func (s *Store) ListChildTenants(ctx context.Context, envID, parentID string) ([
 	})
 	return out, err
 }
+
+// ListUsersMemberships returns the memberships of every user in userIDs,
+// grouped by user, each user's oldest first.
+func (s *Store) ListUsersMemberships(ctx context.Context, userIDs []string) ([]store.Membership, error) {
+	out := []store.Membership{}
+	err := s.read(ctx, func(st *state) error {
+		seen := map[string]bool{}
+		for _, userID := range userIDs {
+			if seen[userID] {
+				continue
+			}
+			seen[userID] = true
+			tenantIDs := st.membersByUser.ids(userID)
+			keys := make([]string, len(tenantIDs))
+			for i, tid := range tenantIDs {
+				keys[i] = scopedKey(userID, tid)
+			}
+			out = append(out, list(st.members, keys, membershipCreated,
+				func(m *store.Membership) string { return m.TenantID }, cpMembership, false)...)
+		}
+		return nil
+	})
+	return out, err
+}

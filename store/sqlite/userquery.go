@@ -212,9 +212,10 @@ type userQueryHook func(query string, args []any)
 // ListUsers returns one page of the users q selects, in q's order, and how
 // many users q selects in all.
 //
-// It counts the matches (an unfiltered count is kept by triggers, a
-// tenant's comes from its memberships), then reads the page's ids, then
-// those users by primary key. The ids come from one of two kinds of plan:
+// It counts the matches (the number of users of each environment and of
+// members of each tenant are kept by triggers), then reads the page's ids,
+// then those users by primary key. The ids come from one of two kinds of
+// plan:
 //   - the order's index (env_id, key, id) drives and the filters are
 //     checked row by row: no sort, and a page costs its offset divided by
 //     the share of users that match; a page past the middle is read from
@@ -274,13 +275,13 @@ func (s *Store) listUsers(ctx context.Context, q store.UserQuery, hook userQuery
 	switch {
 	case len(f.conds) == 0 && len(f.tenants) == 0:
 		total = envUsers
+	case len(f.conds) == 0 && len(f.tenants) == 1:
+		// A membership joins a user and a tenant of one environment, so
+		// the tenant's member count is the total.
+		total, err = scanCount(run(`SELECT c.n FROM tenant_member_counts c JOIN tenants t ON t.id = c.tenant_id
+			WHERE c.tenant_id = ? AND t.env_id = ?`, f.tenants[0], q.EnvID))
 	case len(f.conds) == 0:
-		// A membership joins a user and a tenant of one environment.
-		count := "count(*)"
-		if len(f.tenants) > 1 {
-			count = "count(DISTINCT m.user_id)"
-		}
-		total, err = scanCount(run(`SELECT `+count+` FROM memberships m WHERE m.tenant_id IN (
+		total, err = scanCount(run(`SELECT count(DISTINCT m.user_id) FROM memberships m WHERE m.tenant_id IN (
 			SELECT t.id FROM tenants t WHERE t.env_id = ? AND t.id IN (`+placeholders(len(f.tenants))+`))`,
 			append([]any{q.EnvID}, anys(f.tenants)...)...))
 	default:
@@ -430,4 +431,15 @@ func (s *Store) usersByID(ctx context.Context, envID string, ids []string) ([]st
 func (s *Store) ListChildTenants(ctx context.Context, envID, parentID string) ([]store.Tenant, error) {
 	return list(ctx, s.r, "list child tenants", scanTenant,
 		`SELECT `+tenantColumns+` FROM tenants WHERE env_id = ? AND parent_id = ? ORDER BY created_at, id`, envID, parentID)
+}
+
+// ListUsersMemberships returns the memberships of every user in userIDs,
+// grouped by user, each user's oldest first.
+func (s *Store) ListUsersMemberships(ctx context.Context, userIDs []string) ([]store.Membership, error) {
+	if len(userIDs) == 0 {
+		return []store.Membership{}, nil
+	}
+	return list(ctx, s.r, "list users memberships", scanMembership,
+		`SELECT `+membershipColumns+` FROM memberships WHERE user_id IN (`+placeholders(len(userIDs))+`)
+		 ORDER BY user_id, created_at, rowid`, anys(userIDs)...)
 }

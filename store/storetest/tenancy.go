@@ -59,4 +59,37 @@ var tenancyTests = []test{
 		must(t, "DeleteTenant", f.s.DeleteTenant(f.ctx, e.ID, grand.ID))
 		equalIDs(t, "children of a after deleting its child", list(a.ID), []string{})
 	}},
+	{"ListUsersMemberships", func(t *testing.T, f *fx) {
+		e := f.env()
+		t1, t2, t3 := f.tenant(e.ID), f.tenant(e.ID), f.tenant(e.ID)
+		u, v, w := f.user(e.ID), f.user(e.ID), f.user(e.ID)
+		u2 := f.membership(u, t2)
+		u1 := f.membership(u, t1)
+		v3 := f.membership(v, t3)
+		f.membership(w, t1)
+
+		got, err := f.s.ListUsersMemberships(f.ctx, []string{v.ID, u.ID, "missing", u.ID})
+		must(t, "ListUsersMemberships", err)
+		byUser := map[string][]store.Membership{}
+		var order []string
+		for _, m := range got {
+			if len(byUser[m.UserID]) == 0 {
+				order = append(order, m.UserID)
+			} else if order[len(order)-1] != m.UserID {
+				t.Fatalf("memberships of %s are not grouped: %v", m.UserID, got)
+			}
+			byUser[m.UserID] = append(byUser[m.UserID], m)
+		}
+		if len(got) != 3 || len(byUser) != 2 {
+			t.Fatalf("ListUsersMemberships = %d memberships of %d users, want 3 of 2", len(got), len(byUser))
+		}
+		equal(t, "u's first membership", &byUser[u.ID][0], u2)
+		equal(t, "u's second membership", &byUser[u.ID][1], u1)
+		equal(t, "v's membership", &byUser[v.ID][0], v3)
+		none, err := f.s.ListUsersMemberships(f.ctx, nil)
+		must(t, "ListUsersMemberships(none)", err)
+		if len(none) != 0 {
+			t.Fatalf("no users: %d memberships", len(none))
+		}
+	}},
 }

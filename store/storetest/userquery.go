@@ -348,10 +348,24 @@ var userQueryTests = []test{
 			d.members[tid] = slices.DeleteFunc(members, func(id string) bool { return id == u.ID })
 		}
 		d.check(t, f, "deleted user not found", store.UserQuery{Contains: []string{"tables"}})
+		d.check(t, f, "everyone after a delete", store.UserQuery{})
 		d.check(t, f, "tenant after delete", store.UserQuery{TenantIDs: []string{d.t1}})
 		// A membership removed or added moves the user between tenants.
 		must(t, "DeleteMembership", f.s.DeleteMembership(f.ctx, d.users[0].ID, d.t3))
 		d.members[d.t3] = slices.DeleteFunc(d.members[d.t3], func(id string) bool { return id == d.users[0].ID })
 		d.check(t, f, "tenant after membership removal", store.UserQuery{TenantIDs: []string{d.t3}})
+		// Deleting a tenant removes its members from the listing.
+		must(t, "DeleteTenant", f.s.DeleteTenant(f.ctx, d.env, d.t2))
+		delete(d.members, d.t2)
+		d.check(t, f, "deleted tenant", store.UserQuery{TenantIDs: []string{d.t2}})
+		d.check(t, f, "tenant beside a deleted one", store.UserQuery{TenantIDs: []string{d.t1, d.t2}})
+		// Members added back are counted again.
+		must(t, "PutMembership", f.s.PutMembership(f.ctx, &store.Membership{UserID: d.users[0].ID, TenantID: d.t3,
+			EnvID: d.env, CreatedAt: f.now(), UpdatedAt: f.now()}))
+		d.members[d.t3] = append(d.members[d.t3], d.users[0].ID)
+		// Replacing a membership does not count it twice.
+		must(t, "PutMembership(replace)", f.s.PutMembership(f.ctx, &store.Membership{UserID: d.users[0].ID, TenantID: d.t3,
+			EnvID: d.env, Disabled: true, CreatedAt: f.now(), UpdatedAt: f.now()}))
+		d.check(t, f, "tenant after adding a member back", store.UserQuery{TenantIDs: []string{d.t3}})
 	}},
 }

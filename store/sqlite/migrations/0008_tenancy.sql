@@ -116,3 +116,18 @@ END;
 CREATE TRIGGER users_count_delete AFTER DELETE ON users BEGIN
     UPDATE user_counts SET n = n - 1 WHERE env_id = old.env_id;
 END;
+
+-- How many members each tenant has, kept by triggers (cascaded deletes of
+-- users and tenants fire them too): the total of a one-tenant listing.
+CREATE TABLE tenant_member_counts (
+    tenant_id TEXT    NOT NULL PRIMARY KEY,
+    n         INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO tenant_member_counts (tenant_id, n) SELECT tenant_id, count(*) FROM memberships GROUP BY tenant_id;
+CREATE TRIGGER memberships_count_insert AFTER INSERT ON memberships BEGIN
+    INSERT OR IGNORE INTO tenant_member_counts (tenant_id, n) VALUES (new.tenant_id, 0);
+    UPDATE tenant_member_counts SET n = n + 1 WHERE tenant_id = new.tenant_id;
+END;
+CREATE TRIGGER memberships_count_delete AFTER DELETE ON memberships BEGIN
+    UPDATE tenant_member_counts SET n = n - 1 WHERE tenant_id = old.tenant_id;
+END;
