@@ -254,5 +254,9 @@ func (c *call) client() identity.ClientInfo {
 	if host, _, err := net.SplitHostPort(ip); err == nil {
 		ip = host
 	}
-	return identity.ClientInfo{UserAgent: c.r.UserAgent(), IP: ip}
+	ci := identity.ClientInfo{UserAgent: c.r.UserAgent(), IP: ip}
+	if ck, err := c.r.Cookie(RememberDeviceCookie); err == nil {
+		ci.RememberDeviceToken = ck.Value
+	}
+	return ci
 }

@@ -27,7 +27,7 @@ func TestInviteUserRoutes(t *testing.T) {
 			t.Fatalf("%s invitation e-mail %+v", path, ml)
 		}
 
-		userTok, _, _ := s.userToken(t, "u"+email)
+		userTok, _ := s.readOnlyToken(t, "u"+email)
 		msg, _ := s.do(t, http.MethodPost, path, map[string]any{"email": "x@example.com"}, bearer(userTok)).wantError(t, http.StatusForbidden)
 		if !strings.Contains(msg, identity.PermWriteUsers) {
 			t.Errorf("403 message %q does not name the permission", msg)
@@ -111,7 +111,7 @@ func TestResetInvitationRoutes(t *testing.T) {
 		t.Fatalf("reset/all answered %v", a)
 	}
 
-	userTok, _, _ := s.userToken(t, "user@example.com")
+	userTok, _ := s.readOnlyToken(t, "user@example.com")
 	for _, path := range []string{"/resources/users/v1/invitation/reset", "/resources/users/v1/invitation/reset/all"} {
 		s.do(t, http.MethodPost, path, map[string]string{"email": "bob@example.com"}, bearer(userTok)).wantError(t, http.StatusForbidden)
 		s.do(t, http.MethodPost, path, map[string]string{"email": "nobody@example.com"}, vendorIn(vt, tenantID, "")...).wantError(t, http.StatusNotFound)

@@ -152,7 +152,7 @@ func TestDisableEnableRoutes(t *testing.T) {
 	}
 	s.login(t, "bob@example.com")
 
-	userTok, _, _ := s.userToken(t, "user@example.com")
+	userTok, _ := s.readOnlyToken(t, "user@example.com")
 	strangerID, _ := s.createUser(t, "stranger@example.com")
 	for _, op := range []string{"disable", "enable"} {
 		path := "/resources/tenants/users/v1/" + bobID + "/" + op

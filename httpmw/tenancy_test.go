@@ -18,6 +18,17 @@ func (s *testServer) tokenTenant(t testing.TB, token string) string {
 	return p.Claims.TenantID
 }
 
+// plainMemberToken returns the access token of a new member of tenantID
+// holding one role that grants no permission.
+func (s *testServer) plainMemberToken(t testing.TB, email, tenantID string) (token, userID string) {
+	t.Helper()
+	roles, err := s.id.CreateRoles(context.Background(), tenantID, []identity.CreateRoleInput{{Key: "plain-" + email, Name: "Plain", Level: ptr(10)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.memberToken(t, email, tenantID, roles[0].ID)
+}
+
 // asUser acts as userID in tenantID through the environment token.
 func asUser(vt, userID, tenantID string) []reqOpt {
 	return []reqOpt{accessToken(vt), header("frontegg-user-id", userID), header("frontegg-tenant-id", tenantID)}
@@ -137,9 +148,15 @@ func TestSubAccountAccessRoute(t *testing.T) {
 	}
 	s.do(t, http.MethodPut, path, map[string]any{}, asUser(vt, adminID, tenantID)...).wantError(t, http.StatusBadRequest)
 	s.do(t, http.MethodPut, "/resources/sub-tenants/users/v1/nobody/access", map[string]any{"allowAccess": true}, asUser(vt, adminID, tenantID)...).wantError(t, http.StatusNotFound)
-	// A user token without fe.account-hierarchy.write.subAccountAccess.
+	// The tenant's first user (Admin) holds
+	// fe.account-hierarchy.write.subAccountAccess; a plain member does not.
 	m, _ := s.login(t, testUserEmail)
-	s.do(t, http.MethodPut, path, map[string]any{"allowAccess": false}, bearer(wantString(t, m, "accessToken"))).wantError(t, http.StatusForbidden)
+	s.do(t, http.MethodPut, path, map[string]any{"allowAccess": false}, bearer(wantString(t, m, "accessToken"))).want(t, http.StatusOK)
+	if got, _ := s.id.GetTenantUser(context.Background(), tenantID, u.ID); got.SubAccountAccessAllowed {
+		t.Fatal("access still allowed after the admin denied it")
+	}
+	plain, _ := s.plainMemberToken(t, "plain@example.com", tenantID)
+	s.do(t, http.MethodPut, path, map[string]any{"allowAccess": true}, bearer(plain)).wantError(t, http.StatusForbidden)
 	s.do(t, http.MethodPut, path, map[string]any{"allowAccess": false}).wantError(t, http.StatusUnauthorized)
 }
 

@@ -58,9 +58,19 @@ func TestMyTenantInviteRoutes(t *testing.T) {
 	s.do(t, http.MethodGet, path, nil, as...).wantError(t, http.StatusNotFound)
 	s.do(t, http.MethodDelete, path, nil, as...).wantError(t, http.StatusNotFound)
 
-	// A user token without the fe.secure.*.tenantInvites permissions.
+	// The tenant's admin, with a real user token, manages its own link.
 	m, _ := s.login(t, testUserEmail)
-	ut := bearer(wantString(t, m, "accessToken"))
+	admin := bearer(wantString(t, m, "accessToken"))
+	mine := s.do(t, http.MethodPost, path, body, admin).want(t, http.StatusCreated).object(t)
+	if mine["userId"] != userID {
+		t.Fatalf("admin's invite = %v", mine)
+	}
+	s.do(t, http.MethodGet, path, nil, admin).want(t, http.StatusOK)
+	s.do(t, http.MethodDelete, path, nil, admin).want(t, http.StatusOK)
+
+	// A user token without the fe.secure.*.tenantInvites permissions.
+	plain, _ := s.plainMemberToken(t, "plain@example.com", tenantID)
+	ut := bearer(plain)
 	s.do(t, http.MethodGet, path, nil, ut).wantError(t, http.StatusForbidden)
 	s.do(t, http.MethodPost, path, body, ut).wantError(t, http.StatusForbidden)
 	s.do(t, http.MethodPost, "/resources/tenants/invites/v2/user", body, ut).wantError(t, http.StatusForbidden)

@@ -85,8 +85,15 @@ func TestListUsersRoute(t *testing.T) {
 		}
 	}
 	s.do(t, http.MethodGet, "/resources/users/v3?_tenantId=missing", nil, accessToken(vt)).wantError(t, http.StatusNotFound)
+	// The tenant's admin (a real user token) lists its tenant only.
 	m, _ := s.login(t, testUserEmail)
-	s.do(t, http.MethodGet, "/resources/users/v3", nil, bearer(wantString(t, m, "accessToken"))).wantError(t, http.StatusForbidden)
+	admin := bearer(wantString(t, m, "accessToken"))
+	if got := itemIDs(t, s.do(t, http.MethodGet, "/resources/users/v3", nil, admin).want(t, http.StatusOK).object(t)); len(got) != 5 {
+		t.Fatalf("admin's listing = %v", got)
+	}
+	s.do(t, http.MethodGet, "/resources/users/v3?_tenantId=missing", nil, admin).wantError(t, http.StatusForbidden)
+	plain, _ := s.plainMemberToken(t, "plain@example.com", tenantID)
+	s.do(t, http.MethodGet, "/resources/users/v3", nil, bearer(plain)).wantError(t, http.StatusForbidden)
 	s.do(t, http.MethodGet, "/resources/users/v3", nil).wantError(t, http.StatusUnauthorized)
 }
 
@@ -121,5 +128,9 @@ func TestSearchUsersRoute(t *testing.T) {
 	}
 	s.do(t, http.MethodGet, path+"?_phraseSearchApproximate=sometimes", nil, accessToken(vt)).wantError(t, http.StatusBadRequest)
 	m, _ := s.login(t, testUserEmail)
-	s.do(t, http.MethodGet, path+"?_phraseSearchContains=jose", nil, bearer(wantString(t, m, "accessToken"))).wantError(t, http.StatusForbidden)
+	if got := itemIDs(t, s.do(t, http.MethodGet, path+"?_phraseSearchContains=jose", nil, bearer(wantString(t, m, "accessToken"))).want(t, http.StatusOK).object(t)); len(got) != 1 {
+		t.Fatalf("admin's search = %v", got)
+	}
+	plain, _ := s.plainMemberToken(t, "plain@example.com", tenantID)
+	s.do(t, http.MethodGet, path+"?_phraseSearchContains=jose", nil, bearer(plain)).wantError(t, http.StatusForbidden)
 }

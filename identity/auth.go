@@ -32,6 +32,20 @@ type AuthResponse struct {
 	UserID        string `json:"userId,omitempty"`
 	UserEmail     string `json:"userEmail,omitempty"`
 	EmailVerified bool   `json:"emailVerified"`
+
+	// --- MFA (identity/mfa.go) ---
+
+	// MFADevices and MFAStrategies tell an MFA challenge which factors the
+	// user can prove (or, when MFAEnrolled is false, enrol).
+	MFADevices    *MFADevices `json:"mfaDevices,omitempty"`
+	MFAStrategies []string    `json:"mfaStrategies,omitempty"`
+	// RecoveryCode is shown once, when a login enrolled a first factor.
+	RecoveryCode string `json:"recoveryCode,omitempty"`
+	// RememberDevice is set when the user asked to skip MFA on this device
+	// and the policy allows it; the HTTP layer hands it to the browser as
+	// an HttpOnly cookie, a Go caller passes it back in
+	// ClientInfo.RememberDeviceToken.
+	RememberDevice *RememberedDevice `json:"-"`
 }
 
 // ClientInfo describes where a request came from; it is recorded on the
@@ -39,6 +53,10 @@ type AuthResponse struct {
 type ClientInfo struct {
 	UserAgent string
 	IP        string
+	// RememberDeviceToken is the remember-device token an earlier MFA
+	// login handed to this device (AuthResponse.RememberDevice); it lets
+	// the user skip MFA while the policy allows.
+	RememberDeviceToken string
 }
 
 // LoginInput is a password login (AuthenticateUserPasswordDto). Either Email
@@ -109,6 +127,11 @@ func (id *Identity) afterFirstFactor(ctx context.Context, rec *userRecord, amr [
 	tenantID, err := id.checkCanLogin(rec, cfg)
 	if err != nil {
 		return nil, err
+	}
+	// MFA step (identity/mfa.go): a challenge instead of tokens when a
+	// second factor is due.
+	if challenge, err := id.mfaChallenge(ctx, rec, tenantID, amr, client); challenge != nil || err != nil {
+		return challenge, err
 	}
 	return id.startSession(ctx, rec, tenantID, amr, client)
 }
@@ -189,6 +212,9 @@ func (id *Identity) newRefreshToken(sess *store.Session, now time.Time, ttl time
 // tokenResponse signs the access token for sess and wraps it with refresh.
 func (id *Identity) tokenResponse(ctx context.Context, cfg store.EnvConfig, rec *userRecord, sess *store.Session, refresh string) (*AuthResponse, error) {
 	c := id.accessClaims(rec, sess)
+	if err := id.authzClaims(ctx, cfg, c, rec, sess.TenantID); err != nil {
+		return nil, err
+	}
 	// JWT templates (jwt_templates.go) may set the algorithm, lifetime and
 	// custom claims of the token.
 	alg, ttl, err := id.shapeToken(ctx, cfg, rec, sess, c)

@@ -30,7 +30,7 @@ type Credentials struct {
 // the returned Credentials carry the secret only when it was generated or
 // given.
 func (id *Identity) EnsureEnvironment(ctx context.Context, clientID, secret string) (creds Credentials, created bool, err error) {
-	err = id.store.InTx(ctx, func(tx store.Store) error {
+	ensure := func(tx store.Store) error {
 		env, err := tx.GetEnvironment(ctx, id.envID)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
@@ -62,6 +62,12 @@ func (id *Identity) EnsureEnvironment(ctx context.Context, clientID, secret stri
 			return tx.UpdateEnvironment(ctx, env)
 		}
 		return nil
+	}
+	err = id.store.InTx(ctx, func(tx store.Store) error {
+		if err := ensure(tx); err != nil {
+			return err
+		}
+		return id.seedBuiltins(ctx, tx)
 	})
 	if err != nil {
 		return Credentials{}, false, storeErr(err, "environment")

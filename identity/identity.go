@@ -16,6 +16,7 @@ import (
 	"github.com/alexedwards/argon2id"
 
 	"github.com/yolkauth/yolk/delivery"
+	"github.com/yolkauth/yolk/mfa"
 	"github.com/yolkauth/yolk/store"
 	"github.com/yolkauth/yolk/tokens"
 )
@@ -44,8 +45,12 @@ type Identity struct {
 	hasher  *passwordHasher
 	cfgMemo *configCache
 
-	captcha CaptchaVerifier
-	tplMemo *templateCache
+	// webauthnCfg is set by WithWebAuthn; webauthn is the relying party
+	// (identity/mfa_settings.go), nil when none can be configured.
+	webauthnCfg *mfa.WebAuthnConfig
+	webauthn    *mfa.WebAuthn
+	captcha     CaptchaVerifier
+	tplMemo     *templateCache
 }
 
 // Option configures an Identity.
@@ -181,6 +186,9 @@ func New(st store.Store, opts ...Option) (*Identity, error) {
 	}
 	id.issuer = tokens.NewIssuer(id.keys, issuerOpts...)
 	id.cfgMemo = &configCache{}
+	if err := id.initWebAuthn(); err != nil {
+		return nil, err
+	}
 	id.tplMemo = &templateCache{}
 	return id, nil
 }

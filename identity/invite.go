@@ -103,8 +103,11 @@ type InvitedUser struct {
 	TemporaryExpirationDate *time.Time `json:"temporaryExpirationDate,omitempty"`
 }
 
-func invitedView(rec *userRecord, tenantID string) *InvitedUser {
-	v := rec.view(tenantID)
+func (id *Identity) invitedView(ctx context.Context, rec *userRecord, tenantID string) (*InvitedUser, error) {
+	v, err := id.userView(ctx, id.store, rec, tenantID)
+	if err != nil {
+		return nil, err
+	}
 	out := &InvitedUser{
 		ID: v.ID, Email: v.Email, Username: v.Username, Verified: v.Verified, Name: v.Name,
 		ProfilePictureURL: v.ProfilePictureURL, Roles: make([]string, 0, len(v.Roles)),
@@ -120,7 +123,7 @@ func invitedView(rec *userRecord, tenantID string) *InvitedUser {
 	if m := rec.membership(tenantID); m != nil {
 		out.TemporaryExpirationDate = m.ExpiresAt
 	}
-	return out
+	return out, nil
 }
 
 // InviteUser invites a user to the tenant the principal acts in (a user
@@ -194,7 +197,7 @@ func (id *Identity) inviteUser(ctx context.Context, tenantID string, in InviteUs
 	if tok != nil {
 		id.sendInvitation(ctx, rec.user, tenant.Name, tok)
 	}
-	return invitedView(rec, tenantID), nil
+	return id.invitedView(ctx, rec, tenantID)
 }
 
 // findInvitee returns the existing user the invitation names (by e-mail,
@@ -229,8 +232,12 @@ func (id *Identity) addInvitee(ctx context.Context, tx store.Store, rec *userRec
 		}
 		return rec, nil
 	}
+	roleIDs, err := id.initialRoleIDs(ctx, tx, in.TenantID, in.RoleIDs)
+	if err != nil {
+		return nil, err
+	}
 	now := id.now()
-	m := store.Membership{UserID: rec.user.ID, TenantID: in.TenantID, EnvID: id.envID, RoleIDs: in.RoleIDs, CreatedAt: now, UpdatedAt: now}
+	m := store.Membership{UserID: rec.user.ID, TenantID: in.TenantID, EnvID: id.envID, RoleIDs: roleIDs, CreatedAt: now, UpdatedAt: now}
 	if in.ExpirationInSeconds > 0 {
 		exp := now.Add(time.Duration(in.ExpirationInSeconds) * time.Second)
 		m.ExpiresAt = &exp

@@ -63,7 +63,7 @@ func (id *Identity) changeUser(ctx context.Context, userID string, change func(t
 	if err != nil {
 		return nil, storeErr(err, "user")
 	}
-	return rec.view(""), nil
+	return id.userView(ctx, id.store, rec, "")
 }
 
 // revokeSessions revokes userID's open sessions (of tenantID only, when
@@ -241,5 +241,5 @@ func (id *Identity) setTenantUserDisabled(ctx context.Context, p *Principal, use
 	if err != nil {
 		return nil, storeErr(err, "user")
 	}
-	return rec.view(tenantID), nil
+	return id.userView(ctx, id.store, rec, tenantID)
 }

@@ -18,7 +18,7 @@ func (id *Identity) Me(ctx context.Context, p *Principal) (*User, error) {
 	if tenantID != "" && rec.membership(tenantID) == nil {
 		return nil, forbidden("", "user is not a member of tenant %s", tenantID)
 	}
-	return rec.view(tenantID), nil
+	return id.userView(ctx, id.store, rec, tenantID)
 }
 
 // MyTenants returns the tenants the acting user belongs to (the v2 view:

@@ -114,3 +114,50 @@ func (id *Identity) sendEmail(ctx context.Context, m delivery.Email) {
 		id.log.ErrorContext(ctx, "sending e-mail failed", "subject", m.Subject, "error", err)
 	}
 }
+
+// emailVerificationEmail carries the code that verifies to as an
+// additional e-mail address of u.
+func emailVerificationEmail(u *store.User, to, code string, ttl time.Duration) delivery.Email {
+	text := fmt.Sprintf("Hello%s,\n\nUse this code to verify %s as an e-mail address of your account:\n\n    %s\n\n"+
+		"The code is valid for %s. If you did not add this address, ignore this message.\n",
+		greetingName(u), to, code, humanDuration(ttl))
+	return delivery.Email{To: to, Subject: "Verify your e-mail address", Text: text}
+}
+
+// emailChangeEmail carries the code that makes to the primary e-mail
+// address of u.
+func emailChangeEmail(u *store.User, to, code string, ttl time.Duration) delivery.Email {
+	text := fmt.Sprintf("Hello%s,\n\nUse this code to make %s the e-mail address of your account:\n\n    %s\n\n"+
+		"The code is valid for %s. If you did not ask for this change, ignore this message.\n",
+		greetingName(u), to, code, humanDuration(ttl))
+	return delivery.Email{To: to, Subject: "Confirm your new e-mail address", Text: text}
+}
+
+// emailChangedEmail tells the old address that u's e-mail address changed.
+func emailChangedEmail(u *store.User, oldEmail string) delivery.Email {
+	text := fmt.Sprintf("Hello%s,\n\nThe e-mail address of your account was changed from %s to %s.\n\n"+
+		"If you did not make this change, contact support at once.\n", greetingName(u), oldEmail, u.Email)
+	return delivery.Email{To: oldEmail, Subject: "Your e-mail address was changed", Text: text}
+}
+
+// phoneCodeSMS carries the code that proves phone, to add it to an account
+// or (remove) to take it off.
+func phoneCodeSMS(phone, code string, remove bool, ttl time.Duration) delivery.SMS {
+	action := "verify this phone number"
+	if remove {
+		action = "remove this phone number from your account"
+	}
+	return delivery.SMS{To: phone, Body: fmt.Sprintf("Your code to %s is %s. It is valid for %s.", action, code, humanDuration(ttl))}
+}
+
+// sendPhoneSMS delivers m through the configured SMS sender; failures are
+// logged (without the body, which holds a code).
+func (id *Identity) sendPhoneSMS(ctx context.Context, m delivery.SMS) {
+	if id.sms == nil {
+		id.log.ErrorContext(ctx, "no SMS sender configured; SMS not sent")
+		return
+	}
+	if err := id.sms.SendSMS(ctx, m); err != nil {
+		id.log.ErrorContext(ctx, "sending SMS failed", "error", err)
+	}
+}

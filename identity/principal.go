@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 
 	"github.com/yolkauth/yolk/tokens"
 )
@@ -19,6 +20,11 @@ type Principal struct {
 	TenantID string
 	// Claims are the verified token claims.
 	Claims *tokens.Claims
+
+	// permSet and canCalls let Can answer repeated checks from a set
+	// (see Can); a Principal must not be copied once used.
+	permSet  atomic.Pointer[permissionSet]
+	canCalls atomic.Int32
 }
 
 type principalKey struct{}

@@ -46,5 +46,5 @@ func (id *Identity) UpdateMe(ctx context.Context, p *Principal, in UpdateProfile
 	if err != nil {
 		return nil, storeErr(err, "user")
 	}
-	return rec.view(tenantID), nil
+	return id.userView(ctx, id.store, rec, tenantID)
 }

@@ -72,6 +72,12 @@ func (id *Identity) signUp(ctx context.Context, in SignUpInput, byUsername bool,
 	if in.Provider != "" && in.Provider != "local" {
 		return nil, invalid("provider", "provider %q cannot sign up with a password; use \"local\"", in.Provider)
 	}
+	if len(in.RoleIDs) > 0 {
+		// Sign-up is public: letting the caller pick roles would let anyone
+		// give themselves any environment-wide role. The new tenant's first
+		// user gets the first-user roles instead.
+		return nil, invalid("roleIds", "roleIds cannot be chosen at sign-up")
+	}
 	if byUsername && in.Username == "" {
 		return nil, invalid("username", "username is required")
 	}
@@ -89,7 +95,7 @@ func (id *Identity) signUp(ctx context.Context, in SignUpInput, byUsername bool,
 	}
 	userIn := CreateUserInput{
 		Email: in.Email, Username: in.Username, Name: in.Name, Password: in.Password, PhoneNumber: in.PhoneNumber,
-		ProfilePictureURL: in.ProfilePictureURL, Metadata: in.Metadata, RoleIDs: in.RoleIDs, TenantID: "pending",
+		ProfilePictureURL: in.ProfilePictureURL, Metadata: in.Metadata, TenantID: "pending",
 	}
 	if err := userIn.validate(); err != nil {
 		return nil, err

@@ -241,6 +241,7 @@ func TestSignUpValidation(t *testing.T) {
 		{"metadata not an object", func(in *identity.SignUpInput) { in.Metadata = "[1,2]" }, "metadata"},
 		{"other provider", func(in *identity.SignUpInput) { in.Provider = "google" }, "provider"},
 		{"unknown role", func(in *identity.SignUpInput) { in.RoleIDs = []string{"nope"} }, "roleIds"},
+		{"any role at all (sign-up is public)", func(in *identity.SignUpInput) { in.RoleIDs = []string{identity.RoleReadOnly} }, "roleIds"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

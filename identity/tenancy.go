@@ -62,8 +62,14 @@ func (in *UserTenantInput) validate() error {
 	return checkLen("tenantId", in.TenantID, 255)
 }
 
-// addMembership makes the user of rec a member of tenantID with roleIDs.
+// addMembership makes the user of rec a member of tenantID with roleIDs,
+// or, when none are given, with the roles a new member of the tenant gets
+// (the first-user roles for its first member, else the default roles).
 func (id *Identity) addMembership(ctx context.Context, tx store.Store, rec *userRecord, tenantID string, roleIDs []string) error {
+	roleIDs, err := id.initialRoleIDs(ctx, tx, tenantID, roleIDs)
+	if err != nil {
+		return err
+	}
 	now := id.now()
 	m := store.Membership{UserID: rec.user.ID, TenantID: tenantID, EnvID: id.envID, RoleIDs: roleIDs, CreatedAt: now, UpdatedAt: now}
 	if err := tx.PutMembership(ctx, &m); err != nil {
@@ -214,10 +220,11 @@ type MigrateUsersInput struct {
 }
 
 // MigrateTenantUsers moves every member of the source tenant to the target
-// tenant, in one transaction: each membership (roles, state, expiry) moves
-// over, a user already in the target keeps its membership there, and
-// users whose active tenant was the source now have the target. It returns
-// how many users it moved.
+// tenant, in one transaction: each membership (state, expiry, and the
+// roles usable in the target; the target's default roles when none is)
+// moves over, a user already in the target keeps its membership there,
+// and users whose active tenant was the source now have the target. It
+// returns how many users it moved.
 func (id *Identity) MigrateTenantUsers(ctx context.Context, in MigrateUsersInput) (int, error) {
 	in.SrcTenantID, in.TargetTenantID = strings.TrimSpace(in.SrcTenantID), strings.TrimSpace(in.TargetTenantID)
 	if in.SrcTenantID == "" {
@@ -248,6 +255,9 @@ func (id *Identity) MigrateTenantUsers(ctx context.Context, in MigrateUsersInput
 			case errors.Is(err, store.ErrNotFound):
 				nm := m
 				nm.TenantID, nm.UpdatedAt = in.TargetTenantID, now
+				if nm.RoleIDs, err = id.movedRoles(ctx, tx, m.RoleIDs, in.TargetTenantID); err != nil {
+					return err
+				}
 				if err := tx.PutMembership(ctx, &nm); err != nil {
 					return err
 				}
@@ -275,6 +285,29 @@ func (id *Identity) MigrateTenantUsers(ctx context.Context, in MigrateUsersInput
 		return 0, err
 	}
 	return moved, nil
+}
+
+// movedRoles keeps the roles of roleIDs that are usable in tenantID (a
+// tenant's own roles are not); when none is left, the tenant's default
+// roles.
+func (id *Identity) movedRoles(ctx context.Context, tx store.Store, roleIDs []string, tenantID string) ([]string, error) {
+	if len(roleIDs) == 0 {
+		return roleIDs, nil
+	}
+	roles, err := tx.GetRolesByIDs(ctx, id.envID, roleIDs)
+	if err != nil {
+		return nil, err
+	}
+	var kept []string
+	for _, r := range roles {
+		if usableIn(&r, tenantID) {
+			kept = append(kept, r.ID)
+		}
+	}
+	if len(kept) > 0 {
+		return kept, nil
+	}
+	return id.initialRoleIDs(ctx, tx, tenantID, nil)
 }
 
 // SetSubAccountAccess allows or denies a member of the tenant the

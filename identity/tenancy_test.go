@@ -10,8 +10,8 @@ import (
 	"github.com/yolkauth/yolk/store"
 )
 
-// member adds userID to a new tenant named name and returns the tenant.
-func (e *testEnv) member(t testing.TB, userID, name string) *identity.Tenant {
+// joinNew adds userID to a new tenant named name and returns the tenant.
+func (e *testEnv) joinNew(t testing.TB, userID, name string) *identity.Tenant {
 	t.Helper()
 	tn := e.tenant(t, name)
 	if _, err := e.id.AddUserToTenant(context.Background(), userID, identity.UserTenantInput{TenantID: tn.ID, SkipInviteEmail: true}); err != nil {
@@ -78,7 +78,7 @@ func TestSetUserActiveTenant(t *testing.T) {
 	e := newTestEnv(t)
 	u := e.user(t, "ann@example.com")
 	home := u.TenantID
-	second := e.member(t, u.ID, "Second")
+	second := e.joinNew(t, u.ID, "Second")
 	session := e.login(t, "ann@example.com")
 	if got := e.tokenTenant(t, session.AccessToken); got != home {
 		t.Fatalf("first login tenant %q, want %q", got, home)
@@ -136,7 +136,7 @@ func TestSwitchTenant(t *testing.T) {
 	e := newTestEnv(t)
 	u := e.user(t, "ann@example.com")
 	home := u.TenantID
-	second := e.member(t, u.ID, "Second")
+	second := e.joinNew(t, u.ID, "Second")
 	foreign := e.tenant(t, "Foreign")
 	res := e.login(t, "ann@example.com")
 	p := e.principal(t, res.AccessToken)

@@ -78,13 +78,28 @@ func inviteMinutes(v *int, def int) (int, error) {
 	return *v, nil
 }
 
-// inviteRoles checks the roles an invitation link grants: each must be a
-// role the tenant's users can hold.
-func (id *Identity) inviteRoles(roleIDs []string) ([]string, error) {
-	roleIDs = compact(roleIDs)
-	if len(roleIDs) > 0 {
-		// No role store is wired into this package yet: no role exists.
-		return nil, invalid("roleIds", "role %q does not exist", roleIDs[0])
+// inviteRoles checks the roles an invitation link to tenantID grants: each
+// must exist and be usable in the tenant, and a user principal p (nil for
+// the environment) may only grant roles no stronger than its own.
+func (id *Identity) inviteRoles(ctx context.Context, p *Principal, tenantID string, roleIDs []string) ([]string, error) {
+	if err := checkIDs("roleIds", roleIDs); err != nil {
+		return nil, err
+	}
+	roleIDs = uniqueIDs(roleIDs)
+	roles, err := id.findRoles(ctx, id.store, "roleIds", tenantID, roleIDs)
+	if err != nil {
+		return nil, err
+	}
+	if p != nil && len(roles) > 0 {
+		level, limited, err := id.callerLevel(ctx, id.store, p, tenantID)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range roles {
+			if limited && r.Level < level {
+				return nil, forbidden("", "role %s is stronger than your own roles", r.Key)
+			}
+		}
 	}
 	return roleIDs, nil
 }
@@ -143,7 +158,7 @@ func (id *Identity) CreateTenantInvite(ctx context.Context, in CreateTenantInvit
 	if err != nil {
 		return nil, err
 	}
-	roles, err := id.inviteRoles(in.RoleIDs)
+	roles, err := id.inviteRoles(ctx, nil, in.TenantID, in.RoleIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -251,7 +266,7 @@ func (id *Identity) createMyInvite(ctx context.Context, p *Principal, in UserInv
 	if err != nil {
 		return nil, err
 	}
-	roles, err := id.inviteRoles(in.RoleIDs)
+	roles, err := id.inviteRoles(ctx, p, tenantID, in.RoleIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -309,7 +324,8 @@ func (id *Identity) DeleteMyTenantInvite(ctx context.Context, p *Principal) erro
 
 // findInvite returns the invitation link whose token is token if it still
 // works: unexpired and, for a member's link, while the environment allows
-// tenant invitations. Anything else is ErrInvalidInput naming field.
+// tenant invitations and the member still belongs to the tenant. Anything
+// else is ErrInvalidInput naming field.
 func (id *Identity) findInvite(ctx context.Context, token, field string) (*store.TenantInvite, error) {
 	token = strings.TrimSpace(token)
 	if token == "" {
@@ -327,11 +343,23 @@ func (id *Identity) findInvite(ctx context.Context, token, field string) (*store
 		return nil, bad
 	}
 	if inv.UserID != "" {
+		// A member's link works while tenant invitations are allowed and
+		// its owner is still an enabled member of the tenant.
 		cfg, err := id.config(ctx)
 		if err != nil {
 			return nil, err
 		}
 		if !cfg.AllowTenantInvitations {
+			return nil, bad
+		}
+		m, err := id.store.GetMembership(ctx, inv.UserID, inv.TenantID)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, bad
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !id.usableMembership(m) {
 			return nil, bad
 		}
 	}

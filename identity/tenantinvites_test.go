@@ -134,6 +134,18 @@ func TestJoinTenantWithInvitationToken(t *testing.T) {
 	e.setConfig(t, identity.VendorConfigUpdate{AllowTenantInvitations: ptr(false)})
 	_, err = e.id.VerifyTenantInvite(ctx, inv.Token)
 	wantField(t, err, "token")
+	// And when its owner is disabled in the tenant.
+	e.setConfig(t, identity.VendorConfigUpdate{AllowTenantInvitations: ptr(true)})
+	if _, err := e.id.VerifyTenantInvite(ctx, inv.Token); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := e.st.GetMembership(ctx, owner.ID, tn)
+	m.Disabled = true
+	if err := e.st.PutMembership(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.id.VerifyTenantInvite(ctx, inv.Token)
+	wantField(t, err, "token")
 }
 
 // lastSubject returns the subject of the newest e-mail to email.
@@ -276,4 +288,52 @@ func TestStrategies(t *testing.T) {
 	if inv, _ := e.id.GetInvitationStrategies(ctx); inv.CodeExpiration != 600 {
 		t.Fatalf("refused change was stored: %+v", inv)
 	}
+}
+
+func TestTenantInviteRoles(t *testing.T) {
+	ctx := context.Background()
+	e := newTestEnv(t)
+	e.setConfig(t, identity.VendorConfigUpdate{AllowNotVerifiedUsersLogin: ptr(true), AllowTenantInvitations: ptr(true)})
+	owner := e.user(t, "owner@example.com") // the tenant's first user: Admin
+	tn := owner.TenantID
+	admin, readOnly := e.roleByKey(t, identity.RoleAdmin), e.roleByKey(t, identity.RoleReadOnly)
+
+	// A link with roles gives them to those who join through it.
+	inv, err := e.id.CreateMyTenantInviteWithRoles(ctx, userPrincipal(owner.ID, tn, identity.PermWriteTenantInvites),
+		identity.UserInviteInput{ExpiresInMinutes: ptr(60), ShouldSendEmail: ptr(false), RoleIDs: []string{admin.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.RoleIDs) != 1 || inv.RoleIDs[0] != admin.ID {
+		t.Fatalf("invite roles = %v", inv.RoleIDs)
+	}
+	res, err := e.id.SignUp(ctx, identity.SignUpInput{Email: "joiner@example.com", Password: testPassword, InvitationToken: inv.Token}, identity.ClientInfo{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := e.principal(t, res.AuthResponse.AccessToken); len(p.Claims.Roles) != 1 || p.Claims.Roles[0] != identity.RoleAdmin {
+		t.Fatalf("roles of the user who joined = %v", p.Claims.Roles)
+	}
+	// Without roles, the tenant's default roles.
+	general, err := e.id.CreateTenantInvite(ctx, identity.CreateTenantInviteInput{TenantID: tn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.user(t, "other@example.com")
+	login, err := e.id.Login(ctx, identity.LoginInput{Email: "other@example.com", Password: testPassword, InvitationToken: general.Token}, identity.ClientInfo{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := e.principal(t, login.AccessToken); len(p.Claims.Roles) != 1 || p.Claims.Roles[0] != identity.RoleReadOnly {
+		t.Fatalf("roles of the user who joined without roles = %v", p.Claims.Roles)
+	}
+
+	// A member may not hand out roles stronger than its own.
+	weak := e.member(t, "weak@example.com", tn)
+	_, err = e.id.CreateMyTenantInviteWithRoles(ctx, userPrincipal(weak.ID, tn, identity.PermWriteTenantInvites),
+		identity.UserInviteInput{ExpiresInMinutes: ptr(60), ShouldSendEmail: ptr(false), RoleIDs: []string{admin.ID}})
+	wantErr(t, err, identity.ErrForbidden)
+	_, err = e.id.CreateMyTenantInviteWithRoles(ctx, userPrincipal(weak.ID, tn, identity.PermWriteTenantInvites),
+		identity.UserInviteInput{ExpiresInMinutes: ptr(60), ShouldSendEmail: ptr(false), RoleIDs: []string{readOnly.ID, ""}})
+	wantField(t, err, "roleIds")
 }

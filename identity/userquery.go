@@ -8,9 +8,6 @@ import (
 	"github.com/yolkauth/yolk/store"
 )
 
-// PermReadUsers is the permission a user principal needs to list users.
-const PermReadUsers = "fe.secure.read.users"
-
 // MaxUserPageLimit is the largest page of a user listing.
 const MaxUserPageLimit = 200
 

@@ -82,6 +82,8 @@ type User struct {
 type userRecord struct {
 	user        *store.User
 	memberships []store.Membership
+	// mfaEnrolled: the user has an enrolled second factor.
+	mfaEnrolled bool
 }
 
 func (id *Identity) loadUser(ctx context.Context, st store.Store, userID string) (*userRecord, error) {
@@ -93,7 +95,11 @@ func (id *Identity) loadUser(ctx context.Context, st store.Store, userID string)
 	if err != nil {
 		return nil, err
 	}
-	return &userRecord{user: u, memberships: ms}, nil
+	enrolled, err := id.hasMFA(ctx, st, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &userRecord{user: u, memberships: ms, mfaEnrolled: enrolled}, nil
 }
 
 // activeTenant is the tenant a user's token is issued for: the stored active
@@ -140,7 +146,7 @@ func (r *userRecord) view(tenantID string) *User {
 	}
 	v := &User{
 		ID: u.ID, Email: u.Email, Username: u.Username, Name: u.Name, ProfilePictureURL: u.ProfilePictureURL,
-		Sub: u.ID, Verified: u.Verified, MFABypass: u.MFABypass, PhoneNumber: u.PhoneNumber,
+		Sub: u.ID, Verified: u.Verified, MFAEnrolled: r.mfaEnrolled, MFABypass: u.MFABypass, PhoneNumber: u.PhoneNumber,
 		Provider: u.Provider, TenantID: tenantID, TenantIDs: r.tenantIDs(), IsLocked: u.Locked,
 		Invisible: u.Invisible, SuperUser: u.SuperUser, Metadata: u.Metadata, VendorMetadata: u.VendorMetadata,
 		ExternalID: u.ExternalID, CreatedAt: u.CreatedAt, LastLogin: u.LastLogin, ManagedBy: "frontegg",
@@ -222,8 +228,8 @@ func (in *CreateUserInput) validate() error {
 	if in.ExpirationInSeconds < 0 {
 		return invalid("expirationInSeconds", "expirationInSeconds must be positive")
 	}
-	if len(in.RoleIDs) > 0 {
-		return invalid("roleIds", "role %q does not exist", in.RoleIDs[0])
+	if err := checkIDs("roleIds", in.RoleIDs); err != nil {
+		return err
 	}
 	if in.Provider == "" {
 		in.Provider = "local"
@@ -252,7 +258,7 @@ func (id *Identity) CreateUser(ctx context.Context, in CreateUserInput) (*User, 
 	if err != nil {
 		return nil, err
 	}
-	return rec.view(""), nil
+	return id.userView(ctx, id.store, rec, "")
 }
 
 func (id *Identity) hashIfSet(ctx context.Context, password string) (string, error) {
@@ -267,6 +273,10 @@ func (id *Identity) createUser(ctx context.Context, tx store.Store, in CreateUse
 	if _, err := tx.GetTenant(ctx, id.envID, in.TenantID); err != nil {
 		return nil, storeErr(err, "tenant "+in.TenantID)
 	}
+	roleIDs, err := id.initialRoleIDs(ctx, tx, in.TenantID, in.RoleIDs)
+	if err != nil {
+		return nil, err
+	}
 	now := id.now()
 	u := &store.User{
 		ID: id.newID(), EnvID: id.envID, Email: in.Email, Username: in.Username, Name: in.Name,
@@ -280,7 +290,7 @@ func (id *Identity) createUser(ctx context.Context, tx store.Store, in CreateUse
 		}
 		return nil, err
 	}
-	m := store.Membership{UserID: u.ID, TenantID: in.TenantID, EnvID: id.envID, RoleIDs: in.RoleIDs, CreatedAt: now, UpdatedAt: now}
+	m := store.Membership{UserID: u.ID, TenantID: in.TenantID, EnvID: id.envID, RoleIDs: roleIDs, CreatedAt: now, UpdatedAt: now}
 	if in.ExpirationInSeconds > 0 {
 		exp := now.Add(time.Duration(in.ExpirationInSeconds) * time.Second)
 		m.ExpiresAt = &exp
@@ -302,7 +312,7 @@ func (id *Identity) GetUser(ctx context.Context, userID string) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	return rec.view(""), nil
+	return id.userView(ctx, id.store, rec, "")
 }
 
 // GetTenantUser returns a user as seen from tenantID; a user who is not a
@@ -318,7 +328,7 @@ func (id *Identity) GetTenantUser(ctx context.Context, tenantID, userID string) 
 	if rec.membership(tenantID) == nil {
 		return nil, notFound("user %s not found in tenant %s", userID, tenantID)
 	}
-	return rec.view(tenantID), nil
+	return id.userView(ctx, id.store, rec, tenantID)
 }
 
 // GetUserByEmail returns a user by e-mail (case-insensitive), without roles
@@ -336,7 +346,7 @@ func (id *Identity) GetUserByEmail(ctx context.Context, email string) (*User, er
 	if err != nil {
 		return nil, err
 	}
-	return rec.view(""), nil
+	return id.userView(ctx, id.store, rec, "")
 }
 
 // UpdateUserInput changes a user (UpdateVendorUserDto); nil fields are kept.
@@ -406,7 +416,7 @@ func (id *Identity) UpdateUser(ctx context.Context, userID string, in UpdateUser
 	if err != nil {
 		return nil, storeErr(err, "user")
 	}
-	return rec.view(""), nil
+	return id.userView(ctx, id.store, rec, "")
 }
 
 // PasswordCheck is the answer to VerifyUserPassword.

@@ -139,6 +139,9 @@ const (
 	TokenOTC           = "otc"
 	TokenMFA           = "mfa"
 	TokenEmailVerify   = "email-verify"
+	// TokenPhoneVerify is an SMS code that proves a phone number: to add it
+	// to a user or to remove it.
+	TokenPhoneVerify = "phone-verify"
 	// TokenUnlock lets a locked user unlock their own account (e-mailed
 	// when a lockout locks it).
 	TokenUnlock = "unlock"
@@ -159,6 +162,44 @@ type OneTimeToken struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	UsedAt    *time.Time
+}
+
+// Kinds of MFADevice.
+const (
+	MFAAuthenticator = "authenticator"
+	MFASMS           = "sms"
+	MFAWebAuthn      = "webauthn"
+)
+
+// MFADevice is a second factor a user enrolled: an authenticator app
+// (TOTP), a phone that receives SMS codes, or a WebAuthn authenticator
+// (security key or platform authenticator).
+type MFADevice struct {
+	ID     string
+	EnvID  string
+	UserID string
+	// Kind is MFAAuthenticator, MFASMS or MFAWebAuthn.
+	Kind string
+	Name string
+	// Pending is true from pre-enrolment until the first verified code; a
+	// pending device is not a factor yet.
+	Pending bool
+	// Secret is the base32 TOTP seed of an authenticator app. Checking a
+	// code needs the seed itself, so it cannot be stored as a hash.
+	Secret      string
+	PhoneNumber string
+	// DeviceType is "Platform" or "CrossPlatform" for WebAuthn.
+	DeviceType string
+	// CredentialID is the WebAuthn credential id; Credential the WebAuthn
+	// credential record (JSON: public key, flags, authenticator data).
+	CredentialID []byte
+	Credential   string
+	// Counter is the last accepted TOTP time step or WebAuthn signature
+	// counter. It only moves forward (see MFADeviceStore.UseMFADevice).
+	Counter    int64
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	LastUsedAt *time.Time
 }
 
 // EnvConfig is an environment's identity configuration (the API's
@@ -222,6 +263,67 @@ type TenantInvite struct {
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 	ExpiresAt       time.Time
+}
+
+// UserEmail is an additional e-mail address of a user; the primary address
+// is User.Email. Every address of an environment, primary or additional,
+// belongs to one user only (compared case-insensitively).
+//
+// The listings ListUserEmails and ListEmails also return the primary
+// address as a UserEmail with Primary set, ID and UserID the user's id,
+// Verified the user's Verified and the user's CreatedAt and UpdatedAt.
+// Stored records always have Primary false.
+type UserEmail struct {
+	ID        string
+	EnvID     string
+	UserID    string
+	Email     string
+	Verified  bool
+	Primary   bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// EmailFilter narrows ListEmails. Zero fields match everything.
+type EmailFilter struct {
+	// Email matches one address, case-insensitively.
+	Email string
+	// UserIDs, when non-nil, keeps only these users' addresses (an empty,
+	// non-nil slice matches nothing).
+	UserIDs []string
+}
+
+// UsernameFilter narrows ListUsersByUsername. Zero fields match every user
+// that has a username.
+type UsernameFilter struct {
+	// Prefix keeps usernames that start with it, case-insensitively.
+	Prefix string
+	// UserIDs, when non-nil, keeps only these users.
+	UserIDs []string
+	// Usernames, when non-nil, keeps only these usernames
+	// (case-insensitively).
+	Usernames []string
+}
+
+// UserPhoneNumber is a phone number of a user's profile (not an MFA
+// device). A user holds a number at most once; different users may share
+// one.
+type UserPhoneNumber struct {
+	ID          string
+	EnvID       string
+	UserID      string
+	PhoneNumber string // E.164
+	Verified    bool
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// PhoneNumberFilter narrows ListPhoneNumbers. Zero fields match everything.
+type PhoneNumberFilter struct {
+	// PhoneNumber matches one number exactly.
+	PhoneNumber string
+	// UserIDs, when non-nil, keeps only these users' numbers.
+	UserIDs []string
 }
 
 // Task is a job run for an environment, such as a bulk invitation, whose

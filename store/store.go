@@ -7,6 +7,9 @@
 //   - A write that would break a uniqueness rule returns ErrConflict and
 //     changes nothing. E-mail and username are unique per environment,
 //     compared case-insensitively; a tenant id and a user id are unique.
+//     The e-mail rule covers every address of a user: its primary one
+//     (User.Email) and its additional ones (UserEmail); an address is held
+//     once, by one user, as either.
 //   - Records passed in are copied; records returned are the caller's to
 //     modify. Slices are never shared with the store.
 //   - Times are stored with at least microsecond precision and returned in UTC.
@@ -75,7 +78,8 @@ type TenantStore interface {
 // UserStore keeps users.
 type UserStore interface {
 	// CreateUser inserts u; ErrConflict if the id exists or the e-mail or
-	// username is taken in u.EnvID (case-insensitive).
+	// username is taken in u.EnvID (case-insensitive), the e-mail also by
+	// an additional e-mail (UserEmail).
 	CreateUser(ctx context.Context, u *User) error
 	// GetUser returns user id of envID.
 	GetUser(ctx context.Context, envID, id string) (*User, error)
@@ -83,11 +87,16 @@ type UserStore interface {
 	GetUserByEmail(ctx context.Context, envID, email string) (*User, error)
 	// GetUserByUsername finds a user by username, case-insensitively.
 	GetUserByUsername(ctx context.Context, envID, username string) (*User, error)
+	// ListUsersByUsername returns envID's users that have a username and
+	// match f, ordered by lower-cased username.
+	ListUsersByUsername(ctx context.Context, envID string, f UsernameFilter) ([]User, error)
 	// UpdateUser replaces the stored user; ErrNotFound if absent,
-	// ErrConflict if the new e-mail or username is taken by another user.
+	// ErrConflict if the new e-mail or username is taken by another user,
+	// or the new e-mail is an additional e-mail (UserEmail) of any user.
 	UpdateUser(ctx context.Context, u *User) error
 	// DeleteUser removes the user with its memberships, password, sessions,
-	// refresh tokens and tenant invites; ErrNotFound if absent.
+	// refresh tokens, additional e-mails, phone numbers, MFA devices and
+	// tenant invites; ErrNotFound if absent.
 	DeleteUser(ctx context.Context, envID, id string) error
 	// ListUsers returns one page of the users q selects, in q's order, and
 	// how many users q selects in all (ignoring Limit and Offset).
@@ -309,6 +318,80 @@ type SettingStore interface {
 	ListSettings(ctx context.Context, envID, name string) ([]Setting, error)
 }
 
+// UserEmailStore keeps users' additional e-mail addresses. An address is
+// unique per environment (case-insensitively) across the primary e-mails of
+// users and the additional ones.
+type UserEmailStore interface {
+	// AddUserEmail inserts e (Primary is ignored); ErrNotFound if user
+	// e.UserID does not exist in e.EnvID, ErrConflict if the id exists or
+	// the address is any user's e-mail, primary or additional.
+	AddUserEmail(ctx context.Context, e *UserEmail) error
+	// GetUserEmail returns additional e-mail id of envID.
+	GetUserEmail(ctx context.Context, envID, id string) (*UserEmail, error)
+	// GetUserEmailByAddress finds an additional e-mail by address,
+	// case-insensitively (primary addresses: GetUserByEmail).
+	GetUserEmailByAddress(ctx context.Context, envID, email string) (*UserEmail, error)
+	// UpdateUserEmail replaces the stored additional e-mail (its user does
+	// not change); ErrNotFound if absent, ErrConflict if a changed address
+	// is taken.
+	UpdateUserEmail(ctx context.Context, e *UserEmail) error
+	// DeleteUserEmail removes additional e-mail id; ErrNotFound if absent.
+	DeleteUserEmail(ctx context.Context, envID, id string) error
+	// ListUserEmails returns every address of userID in envID: the primary
+	// one first (see UserEmail), then the additional ones, oldest first.
+	// A missing user has none.
+	ListUserEmails(ctx context.Context, envID, userID string) ([]UserEmail, error)
+	// ListEmails returns every address of envID that matches f, primary
+	// ones included, ordered by user id, then as ListUserEmails orders.
+	ListEmails(ctx context.Context, envID string, f EmailFilter) ([]UserEmail, error)
+}
+
+// PhoneNumberStore keeps the phone numbers of users' profiles.
+type PhoneNumberStore interface {
+	// CreatePhoneNumber inserts p; ErrNotFound if user p.UserID does not
+	// exist in p.EnvID, ErrConflict if the id exists or the user already
+	// has the number.
+	CreatePhoneNumber(ctx context.Context, p *UserPhoneNumber) error
+	// GetPhoneNumber returns phone number id of envID.
+	GetPhoneNumber(ctx context.Context, envID, id string) (*UserPhoneNumber, error)
+	// UpdatePhoneNumber replaces the stored phone number (its user does not
+	// change); ErrNotFound if absent, ErrConflict if the user already has
+	// a changed number.
+	UpdatePhoneNumber(ctx context.Context, p *UserPhoneNumber) error
+	// DeletePhoneNumber removes phone number id; ErrNotFound if absent.
+	DeletePhoneNumber(ctx context.Context, envID, id string) error
+	// ListUserPhoneNumbers returns userID's numbers in envID, oldest first.
+	ListUserPhoneNumbers(ctx context.Context, envID, userID string) ([]UserPhoneNumber, error)
+	// ListPhoneNumbers returns envID's numbers that match f, oldest first.
+	ListPhoneNumbers(ctx context.Context, envID string, f PhoneNumberFilter) ([]UserPhoneNumber, error)
+}
+
+// MFADeviceStore keeps users' second factors.
+type MFADeviceStore interface {
+	// CreateMFADevice inserts d; ErrNotFound if its user does not exist,
+	// ErrConflict if the id exists.
+	CreateMFADevice(ctx context.Context, d *MFADevice) error
+	// GetMFADevice returns device id of envID.
+	GetMFADevice(ctx context.Context, envID, id string) (*MFADevice, error)
+	// ListUserMFADevices returns userID's devices, pending ones included,
+	// oldest first.
+	ListUserMFADevices(ctx context.Context, userID string) ([]MFADevice, error)
+	// UpdateMFADevice replaces the stored device (matched by ID and EnvID);
+	// ErrNotFound if absent.
+	UpdateMFADevice(ctx context.Context, d *MFADevice) error
+	// UseMFADevice sets LastUsedAt to at and Counter to counter. It is a
+	// compare-and-set: unless counter is greater than the stored Counter
+	// (or both are 0, for WebAuthn authenticators without a counter) it
+	// returns ErrConflict and changes nothing, so a TOTP time step or a
+	// WebAuthn signature counter is accepted once. ErrNotFound if absent.
+	UseMFADevice(ctx context.Context, id string, counter int64, at time.Time) error
+	// DeleteMFADevice removes device id of envID; ErrNotFound if absent.
+	DeleteMFADevice(ctx context.Context, envID, id string) error
+	// DeleteUserMFADevices removes userID's devices of kind (every kind
+	// when kind is "") and returns how many it removed.
+	DeleteUserMFADevices(ctx context.Context, userID, kind string) (int, error)
+}
+
 // TaskStore keeps tasks (bulk operations whose status the API reports).
 type TaskStore interface {
 	// CreateTask inserts t; ErrConflict if the id exists.
@@ -334,6 +417,12 @@ type Store interface {
 	OneTimeTokenStore
 	SettingStore
 	TenantInviteStore
+	RoleStore
+	PermissionStore
+	PermissionCategoryStore
+	UserEmailStore
+	PhoneNumberStore
+	MFADeviceStore
 	TaskStore
 
 	// InTx runs fn with a Store whose writes commit together if fn returns

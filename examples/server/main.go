@@ -43,6 +43,7 @@ func main() {
 // config is everything the server reads from flags and the environment.
 type config struct {
 	addr, db, appURL string
+	rpID, rpName     string
 	captchaURL       string
 	dev              bool
 	smtp             delivery.SMTPConfig
@@ -64,6 +65,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*c
 	fs.StringVar(&c.db, "db", env("YOLK_DB", "yolk.db"), "SQLite file path, or :memory:")
 	fs.BoolVar(&c.dev, "dev", false, "development mode: record e-mails and SMS at GET /dev/outbox instead of sending them")
 	fs.StringVar(&c.appURL, "app-url", env("YOLK_APP_URL", ""), "public URL of the login pages, for links in e-mails (default http://<addr>)")
+	fs.StringVar(&c.rpID, "webauthn-rp-id", env("YOLK_WEBAUTHN_RP_ID", ""), "WebAuthn relying-party id, the domain security keys are bound to (default: the -app-url host, localhost for a loopback address)")
+	fs.StringVar(&c.rpName, "webauthn-rp-name", env("YOLK_WEBAUTHN_RP_NAME", "yolk"), "WebAuthn relying-party name browsers show")
 	fs.StringVar(&c.smtp.Host, "smtp-host", env("YOLK_SMTP_HOST", ""), "SMTP server host (e-mail is not sent when empty, unless -dev)")
 	fs.IntVar(&c.smtp.Port, "smtp-port", port, "SMTP server port")
 	fs.StringVar(&c.smtp.Username, "smtp-user", env("YOLK_SMTP_USER", ""), "SMTP user name")
@@ -104,6 +107,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	opts := []identity.Option{
 		identity.WithLogger(log), identity.WithAppURL(cfg.appURL),
 		identity.WithCaptchaVerifier(captcha.NewHTTPVerifier(captcha.WithVerifyURL(cfg.captchaURL))),
+	}
+	// WebAuthn (MFA with security keys): the login pages' origin, and the
+	// relying-party id derived from it unless -webauthn-rp-id says otherwise.
+	if rp := identity.DefaultWebAuthnConfig(cfg.appURL); rp != nil || cfg.rpID != "" {
+		rpID, origins := cfg.rpID, []string{}
+		if rp != nil {
+			origins = rp.Origins
+			if rpID == "" {
+				rpID = rp.RPID
+			}
+		}
+		if len(origins) == 0 {
+			origins = []string{cfg.appURL}
+		}
+		opts = append(opts, identity.WithWebAuthn(rpID, cfg.rpName, origins...))
 	}
 	var outbox *delivery.Outbox
 	switch {

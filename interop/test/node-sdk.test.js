@@ -29,8 +29,12 @@ const sdkLog = [];
 }
 
 async function postJSON(url, body, headers = {}) {
+  return sendJSON('POST', url, body, headers);
+}
+
+async function sendJSON(method, url, body, headers = {}) {
   const res = await fetch(url, {
-    method: 'POST',
+    method,
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
@@ -41,7 +45,7 @@ async function postJSON(url, body, headers = {}) {
   } catch {
     json = undefined;
   }
-  assert.ok(res.ok, `POST ${url} -> ${res.status}: ${text.slice(0, 500)}`);
+  assert.ok(res.ok, `${method} ${url} -> ${res.status}: ${text.slice(0, 500)}`);
   return json;
 }
 
@@ -88,7 +92,13 @@ describe('@frontegg/client (Node SDK) against yolk', () => {
     }
     const login = await postJSON(`${base}/auth/v1/user`, { email, password });
     assert.ok(login.accessToken, `login via /identity answered without accessToken: ${JSON.stringify(login)}`);
-    Object.assign(s, { email, userId: signUp.userId, tenantId: signUp.tenantId, accessToken: login.accessToken });
+    Object.assign(s, {
+      email,
+      userId: signUp.userId,
+      tenantId: signUp.tenantId,
+      accessToken: login.accessToken,
+      refreshToken: login.refreshToken,
+    });
   });
 
   after(async () => {
@@ -166,6 +176,63 @@ describe('@frontegg/client (Node SDK) against yolk', () => {
       // The same with the header form the SDK's middleware passes on.
       const again = await sdk.IdentityClient.getInstance().validateIdentityOnToken(`Bearer ${s.accessToken}`);
       assert.equal(again.sub, s.userId);
+    });
+  });
+
+  test('validateIdentityOnToken checks roles and permissions assigned through the management API', async (t) => {
+    if (!needs(t, s.vendorToken, 'a vendor token')) return;
+    await traced(async () => {
+      const base = `${server.baseUrl}/identity/resources`;
+      const vendor = { 'x-access-token': s.vendorToken };
+      const client = sdk.IdentityClient.getInstance();
+      const want = { roles: ['interop-reporter'], permissions: ['interop.reports.read'] };
+
+      // validateIdentityOnToken tries the user-token resolver first, which
+      // refuses with InsufficientRole / InsufficientPermission (403); it then
+      // tries the access-token resolver, whose "Invalid token type" (400) is
+      // what @frontegg/client 5.3.2 finally throws for a user token, whatever
+      // the server. So check both: the method refuses, and the resolver it
+      // uses for user tokens refuses for the right reason.
+      const resolvers = require('@frontegg/client/dist/src/clients/identity/token-resolvers/index.js');
+      const { InsufficientRoleException, InsufficientPermissionException } = require('@frontegg/client/dist/src/clients/identity/exceptions/index.js');
+      const refuses = async (token, options, what, reason) => {
+        await expectRefusal(client.validateIdentityOnToken(token, options), [400, 403], what);
+        const { token: raw, publicKey } = await client.extractTokenCredentials(token, 'JWT');
+        const err = await expectRefusal(
+          resolvers.authorizationHeaderResolver.validateToken(raw, publicKey, options),
+          [403],
+          `${what} (user-token resolver)`,
+        );
+        assert.ok(err instanceof reason, `${what}: refused with ${err?.constructor?.name} (${err?.message}), want ${reason.name}`);
+      };
+
+      // Before the assignment the user's token holds neither.
+      await refuses(s.accessToken, { roles: want.roles }, 'role not yet assigned', InsufficientRoleException);
+      await refuses(s.accessToken, { permissions: want.permissions }, 'permission not yet assigned', InsufficientPermissionException);
+
+      const [perm] = await postJSON(`${base}/permissions/v1`, [{ key: 'interop.reports.read', name: 'Read reports' }], vendor);
+      const [role] = await postJSON(`${base}/roles/v1`, [{ key: 'interop-reporter', name: 'Reporter', level: 5 }], vendor);
+      await sendJSON('PUT', `${base}/roles/v1/${role.id}/permissions`, { permissionIds: [perm.id] }, vendor);
+      const assigned = await postJSON(`${base}/users/v1/${s.userId}/roles`, { roleIds: [role.id] }, { ...vendor, 'frontegg-tenant-id': s.tenantId });
+      assert.ok(assigned.roles.some((r) => r.key === 'interop-reporter'), `assigned roles: ${JSON.stringify(assigned.roles)}`);
+
+      // The change reaches the token at the next refresh.
+      const refreshed = await postJSON(`${base}/auth/v1/user/token/refresh`, { refreshToken: s.refreshToken });
+      assert.ok(refreshed.accessToken, 'refresh answered without accessToken');
+      s.refreshToken = refreshed.refreshToken;
+      const entity = await client.validateIdentityOnToken(refreshed.accessToken, want);
+      assert.ok(entity.roles.includes('interop-reporter'), `roles claim: ${JSON.stringify(entity.roles)}`);
+      assert.ok(entity.permissions.includes('interop.reports.read'), `permissions claim: ${JSON.stringify(entity.permissions)}`);
+      await client.validateIdentityOnToken(refreshed.accessToken, { roles: ['Admin'] });
+
+      await refuses(refreshed.accessToken, { roles: ['interop-auditor'] }, 'a role the user does not hold', InsufficientRoleException);
+      await refuses(refreshed.accessToken, { permissions: ['interop.reports.write'] }, 'a permission the user does not hold', InsufficientPermissionException);
+
+      // Unassigning takes them away again at the next refresh.
+      await sendJSON('DELETE', `${base}/users/v1/${s.userId}/roles`, { roleIds: [role.id] }, { ...vendor, 'frontegg-tenant-id': s.tenantId });
+      const after = await postJSON(`${base}/auth/v1/user/token/refresh`, { refreshToken: s.refreshToken });
+      s.refreshToken = after.refreshToken;
+      await refuses(after.accessToken, { permissions: want.permissions }, 'an unassigned permission', InsufficientPermissionException);
     });
   });
 

@@ -1,13 +1,15 @@
 // The official browser client, @frontegg/rest-api, unmodified, against yolk's
 // example server: sign-up, login, me, refresh with rotation, tenant switch,
-// logout, and the user lifecycle (invitations, activation codes, profile
-// updates).
+// logout, the user lifecycle (invitations, activation codes, profile
+// updates), and the identifiers (usernames, profile phone numbers, e-mail
+// change).
 import { jar, rawFetch, setPageOrigin } from './helpers/browser-env.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ContextHolder, FronteggApiError, GENERIC_ERROR_CODE, api } from '@frontegg/rest-api';
 import { jwtPayload, refreshCookieName, startServer, strongPassword, uniqueEmail } from './helpers/server.js';
 import { expectRefusal, needs, traced } from './helpers/steps.js';
+import { otpauthSecret, totp } from './helpers/totp.js';
 
 const REFUSED = [401];
 
@@ -328,6 +330,83 @@ describe('@frontegg/rest-api against yolk', () => {
     });
   });
 
+  // --- MFA with an authenticator app, through rest-api's own MFA functions ---
+  const mfaEmail = uniqueEmail('rest-mfa');
+  const m = {}; // MFA state carried between steps
+
+  test('MFA: api.auth.preEnrollMFAAuthenticatorApp / enrollMFAAuthenticatorApp enrol an authenticator app', async () => {
+    await traced(async () => {
+      const auth = await rawFetch(`${server.baseUrl}/auth/vendor`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ clientId: server.clientId, secret: server.secret }),
+      });
+      const { token } = await auth.json();
+      const cfg = await rawFetch(`${server.baseUrl}/identity/resources/configurations/v1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-access-token': token },
+        body: JSON.stringify({ allowNotVerifiedUsersLogin: true }),
+      });
+      assert.ok(cfg.ok, `vendor config -> ${cfg.status}`);
+      freshBrowser();
+      const res = await api.auth.signUpUser({ email: mfaEmail, password, name: 'Interop MFA', companyName: 'Interop MFA Co' });
+      assert.ok(res.user?.accessToken, `sign-up did not log in: ${JSON.stringify(res)}`);
+      m.userId = res.userId;
+
+      const pre = await api.auth.preEnrollMFAAuthenticatorApp();
+      assert.match(String(pre.qrCode), /^data:image\/png;base64,/, 'qrCode must be a PNG data URL');
+      assert.ok(pre.otpauthUri, `pre-enrolment without otpauthUri: ${JSON.stringify(pre).slice(0, 200)}`);
+      m.secret = otpauthSecret(pre.otpauthUri);
+      await expectRefusal(api.auth.enrollMFAAuthenticatorApp({ token: '000000' === totp(m.secret) ? '111111' : '000000' }), [400], 'a wrong first code');
+      const enrolled = await api.auth.enrollMFAAuthenticatorApp({ token: totp(m.secret) });
+      assert.ok(enrolled.recoveryCode, `enrolment without recoveryCode: ${JSON.stringify(enrolled)}`);
+      const devices = await api.auth.getMFADevices();
+      assert.equal(devices.authenticators?.length, 1, `getMFADevices: ${JSON.stringify(devices)}`);
+      const me = await api.auth.getMeV2();
+      assert.equal(me.mfaEnrolled, true, 'users/v2/me mfaEnrolled');
+    });
+  });
+
+  test('MFA: api.auth.login answers mfaRequired, api.auth.loginWithMfa completes it', async (t) => {
+    if (!needs(t, m.secret, 'an enrolled authenticator app')) return;
+    await traced(async () => {
+      freshBrowser();
+      const challenge = await api.auth.login({ email: mfaEmail, password });
+      assert.equal(challenge.mfaRequired, true, `login must require MFA: ${JSON.stringify(challenge)}`);
+      assert.ok(challenge.mfaToken, 'mfaToken');
+      assert.ok(!challenge.accessToken, 'no access token before the second factor');
+      assert.equal(refreshCookie(), undefined, 'no refresh cookie before the second factor');
+      const deviceId = challenge.mfaDevices?.authenticators?.[0]?.id;
+      assert.ok(deviceId, `mfaDevices.authenticators: ${JSON.stringify(challenge.mfaDevices)}`);
+      assert.ok(challenge.mfaStrategies?.includes('AuthenticatorApp'), `mfaStrategies: ${JSON.stringify(challenge.mfaStrategies)}`);
+      const allow = await api.auth.checkIfAllowToRememberMfaDevice(challenge.mfaToken);
+      assert.equal(allow.isAllowedToRemember, false, `allow-remember-device: ${JSON.stringify(allow)}`);
+
+      // The enrolment code's time step is used up; the next step's code
+      // (within the accepted clock drift) completes the login.
+      const code = totp(m.secret, Date.now() + 30_000);
+      await expectRefusal(
+        api.auth.verifyMFAAuthenticatorAppForLogin(deviceId, { mfaToken: challenge.mfaToken, value: code === '000000' ? '111111' : '000000' }),
+        [400],
+        'a wrong code',
+      );
+      const user = await api.auth.loginWithMfa({ mfaToken: challenge.mfaToken, value: code });
+      assert.ok(user.accessToken, `loginWithMfa without accessToken: ${JSON.stringify(user).slice(0, 300)}`);
+      assert.equal(user.id, m.userId, 'users/v2/me after MFA');
+      const claims = jwtPayload(user.accessToken);
+      assert.deepEqual(claims.amr, ['pwd', 'otp'], 'amr records the password and the code');
+      assert.ok(refreshCookie(), 'the MFA login sets the refresh cookie');
+
+      // A code works once: a new login cannot replay it.
+      freshBrowser();
+      const again = await api.auth.login({ email: mfaEmail, password });
+      assert.equal(again.mfaRequired, true);
+      await expectRefusal(api.auth.verifyMFAAuthenticatorAppForLogin(deviceId, { mfaToken: again.mfaToken, value: code }), [400], 'a replayed code');
+      // The used MFA step is dead.
+      await expectRefusal(api.auth.loginWithMfa({ mfaToken: challenge.mfaToken, value: code }), [401], 'a used mfaToken');
+    });
+  });
+
   /** Environment token from POST /auth/vendor. */
   async function vendorToken() {
     const auth = await rawFetch(`${server.baseUrl}/auth/vendor`, {
@@ -433,6 +512,79 @@ describe('@frontegg/rest-api against yolk', () => {
       assert.equal(updated.name, 'Renamed Rest', 'updated name');
       const me = await api.auth.getMeV2();
       assert.equal(me.name, 'Renamed Rest', 'users/v2/me shows the new name');
+    });
+  });
+
+  /** The newest six-digit code sent (by e-mail or SMS) to address, from /dev/outbox. */
+  async function lastCode(address) {
+    const outbox = await rawFetch(`${server.baseUrl}/dev/outbox`);
+    assert.equal(outbox.status, 200, `GET /dev/outbox -> ${outbox.status}`);
+    const msg = [...(await outbox.json())].reverse().find((m) => m.to === address);
+    assert.ok(msg, `no message to ${address} in /dev/outbox`);
+    const code = String(msg.body).match(/\b(\d{6})\b/)?.[1];
+    assert.ok(code, `message to ${address} has no code: ${msg.body}`);
+    return code;
+  }
+
+  test('usernames: api.usernames createUsername, getUserOwnUsername, deleteUsername; login by username', async (t) => {
+    if (!needs(t, s.userId, 'a signed-up user')) return;
+    await traced(async () => {
+      freshBrowser();
+      await api.auth.login({ email, password });
+      const username = `rest.${Date.now()}`;
+      await api.usernames.createUsername({ username });
+      const own = await api.usernames.getUserOwnUsername();
+      assert.deepEqual({ username: own.username, userId: own.userId }, { username, userId: s.userId }, 'usernames/v1/me');
+      await expectRefusal(api.usernames.createUsername({ username: 'has spaces' }), [400], 'a malformed username');
+      freshBrowser();
+      const byName = await api.auth.login({ username: username.toUpperCase(), password });
+      assert.equal(byName.id, s.userId, 'login by username (case-insensitive)');
+      await api.usernames.deleteUsername(username);
+      await expectRefusal(api.usernames.getUserOwnUsername(), [404], 'usernames/v1/me after delete');
+    });
+  });
+
+  test('phone numbers: api.userPhoneNumbers create, verify, list, delete with SMS codes from the outbox', async (t) => {
+    if (!needs(t, s.userId, 'a signed-up user')) return;
+    await traced(async () => {
+      freshBrowser();
+      await api.auth.login({ email, password });
+      const phoneNumber = '+14155550142';
+      const created = await api.userPhoneNumbers.createPhoneNumber({ phoneNumber });
+      assert.ok(created.otcToken, `createPhoneNumber answered without otcToken: ${JSON.stringify(created)}`);
+      const code = await lastCode(phoneNumber);
+      const wrong = code === '000000' ? '111111' : '000000';
+      await expectRefusal(api.userPhoneNumbers.verifyPhoneNumber({ otcToken: created.otcToken, code: wrong }), [400], 'a wrong SMS code');
+      await api.userPhoneNumbers.verifyPhoneNumber({ otcToken: created.otcToken, code });
+      const own = await api.userPhoneNumbers.getUserOwnPhoneNumbers();
+      assert.equal(own.length, 1, `getUserOwnPhoneNumbers: ${JSON.stringify(own)}`);
+      assert.equal(own[0].phoneNumber, phoneNumber, 'listed number');
+      assert.equal(own[0].verified, true, 'listed number is verified');
+
+      const del = await api.userPhoneNumbers.deletePhoneNumber(own[0].id);
+      assert.equal(del.phoneId, own[0].id, 'deletePhoneNumber phoneId');
+      assert.ok(del.otcToken, `deletePhoneNumber answered without otcToken: ${JSON.stringify(del)}`);
+      await api.userPhoneNumbers.verifyDeletePhoneNumber(own[0].id, { otcToken: del.otcToken, code: await lastCode(phoneNumber) });
+      assert.deepEqual(await api.userPhoneNumbers.getUserOwnPhoneNumbers(), [], 'no numbers after the verified delete');
+    });
+  });
+
+  test('e-mail change: api.teams.updateEmail then api.teams.verifyEmail with the e-mailed code', async (t) => {
+    if (!needs(t, s.userId, 'a signed-up user')) return;
+    await traced(async () => {
+      freshBrowser();
+      await api.auth.login({ email, password });
+      const newEmail = uniqueEmail('rest-changed');
+      await api.teams.updateEmail(newEmail);
+      const code = await lastCode(newEmail);
+      await expectRefusal(api.teams.verifyEmail(newEmail, code === '000000' ? '111111' : '000000'), [400], 'a wrong e-mail code');
+      await api.teams.verifyEmail(newEmail, code);
+      freshBrowser();
+      const user = await api.auth.login({ email: newEmail, password });
+      assert.equal(user.id, s.userId, 'login with the changed e-mail');
+      // Change back, so later steps keep using the original address.
+      await api.teams.updateEmail(email);
+      await api.teams.verifyEmail(email, await lastCode(email));
     });
   });
 

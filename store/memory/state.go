@@ -56,7 +56,19 @@ type state struct {
 	invitesByEnv     index             // env id → invite ids
 	invitesByTenant  index             // tenant id → invite ids
 	invitesByCreator index             // user id → invite ids
+	rbac             rbacState         // roles, permissions, permission categories
+
+	emails       map[string]*store.UserEmail // additional e-mails by id
+	emailByKey   map[string]string           // foldKey(env, email) → e-mail id
+	emailsByUser index                       // user id → e-mail ids
+
+	phones       map[string]*store.UserPhoneNumber
+	phoneByKey   map[string]string // scopedKey(user, number) → phone id
+	phonesByUser index             // user id → phone ids
+
 	tasks            map[string]*store.Task
+	mfaDevices       map[string]*store.MFADevice
+	mfaDevicesByUser index // user id → device ids
 }
 
 func newState() *state {
@@ -91,6 +103,15 @@ func newState() *state {
 		invitesByEnv:     index{},
 		invitesByTenant:  index{},
 		invitesByCreator: index{},
+		rbac:             newRBACState(),
+		emails:           map[string]*store.UserEmail{},
+		emailByKey:       map[string]string{},
+		emailsByUser:     index{},
+		phones:           map[string]*store.UserPhoneNumber{},
+		phoneByKey:       map[string]string{},
+		phonesByUser:     index{},
+		mfaDevices:       map[string]*store.MFADevice{},
+		mfaDevicesByUser: index{},
 		tasks:            map[string]*store.Task{},
 	}
 }
@@ -129,6 +150,15 @@ func (st *state) clone() *state {
 		invitesByEnv:     st.invitesByEnv.clone(),
 		invitesByTenant:  st.invitesByTenant.clone(),
 		invitesByCreator: st.invitesByCreator.clone(),
+		rbac:             st.rbac.clone(),
+		emails:           maps.Clone(st.emails),
+		emailByKey:       maps.Clone(st.emailByKey),
+		emailsByUser:     st.emailsByUser.clone(),
+		phones:           maps.Clone(st.phones),
+		phoneByKey:       maps.Clone(st.phoneByKey),
+		phonesByUser:     st.phonesByUser.clone(),
+		mfaDevices:       maps.Clone(st.mfaDevices),
+		mfaDevicesByUser: st.mfaDevicesByUser.clone(),
 		tasks:            maps.Clone(st.tasks),
 	}
 }
@@ -281,6 +311,20 @@ func cpInvite(inv *store.TenantInvite) *store.TenantInvite {
 	c.CreatedAt = normTime(inv.CreatedAt)
 	c.UpdatedAt = normTime(inv.UpdatedAt)
 	c.ExpiresAt = normTime(inv.ExpiresAt)
+	return &c
+}
+
+func cpUserEmail(e *store.UserEmail) *store.UserEmail {
+	c := *e
+	c.CreatedAt = normTime(e.CreatedAt)
+	c.UpdatedAt = normTime(e.UpdatedAt)
+	return &c
+}
+
+func cpPhone(p *store.UserPhoneNumber) *store.UserPhoneNumber {
+	c := *p
+	c.CreatedAt = normTime(p.CreatedAt)
+	c.UpdatedAt = normTime(p.UpdatedAt)
 	return &c
 }
 

@@ -104,11 +104,15 @@ func (st *state) user(envID, id string) (*store.User, error) {
 }
 
 // checkUserKeys returns ErrConflict if u's e-mail or username belongs to
-// another user of its environment. Empty values never conflict.
+// another user of its environment, or its e-mail is an additional e-mail of
+// anyone. Empty values never conflict.
 func (st *state) checkUserKeys(u *store.User) error {
 	if u.Email != "" {
 		if owner, ok := st.userByMail[foldKey(u.EnvID, u.Email)]; ok && owner != u.ID {
 			return fmt.Errorf("memory: e-mail %q is taken: %w", u.Email, store.ErrConflict)
+		}
+		if _, ok := st.emailByKey[foldKey(u.EnvID, u.Email)]; ok {
+			return fmt.Errorf("memory: e-mail %q is an additional e-mail: %w", u.Email, store.ErrConflict)
 		}
 	}
 	if u.Username != "" {
@@ -212,7 +216,8 @@ func (s *Store) UpdateUser(ctx context.Context, u *store.User) error {
 }
 
 // DeleteUser removes the user with its memberships, password, sessions,
-// refresh tokens, one-time tokens and tenant invites; ErrNotFound if absent.
+// refresh tokens, one-time tokens, additional e-mails, phone numbers, MFA
+// devices and tenant invites; ErrNotFound if absent.
 func (s *Store) DeleteUser(ctx context.Context, envID, id string) error {
 	return s.write(ctx, func(st *state) error {
 		u, err := st.user(envID, id)
@@ -232,6 +237,13 @@ func (s *Store) DeleteUser(ctx context.Context, envID, id string) error {
 		for _, inviteID := range st.invitesByCreator.ids(id) {
 			st.deleteInvite(inviteID)
 		}
+		for _, eid := range st.emailsByUser.ids(id) {
+			st.deleteUserEmail(eid)
+		}
+		for _, pid := range st.phonesByUser.ids(id) {
+			st.deletePhone(pid)
+		}
+		st.deleteUserMFADevices(id, "")
 		st.indexUser(u, false)
 		delete(st.users, id)
 		return nil

@@ -333,6 +333,23 @@ func TestErrorMapping(t *testing.T) {
 		t.Errorf("duplicate non-ASCII username: %v, want ErrConflict", err)
 	}
 
+	// The triggers that keep primary and additional e-mails apart.
+	err = s.AddUserEmail(ctx, &store.UserEmail{ID: "m1", EnvID: "e1", UserID: "u3", Email: "ANN@example.com"})
+	if !errors.Is(err, store.ErrConflict) || codeOf(err) != sqlite3.SQLITE_CONSTRAINT_TRIGGER {
+		t.Errorf("additional e-mail that is a primary one: %v, want ErrConflict from SQLITE_CONSTRAINT_TRIGGER", err)
+	}
+	if err := s.AddUserEmail(ctx, &store.UserEmail{ID: "m2", EnvID: "e1", UserID: "u3", Email: "Extra@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	err = s.CreateUser(ctx, &store.User{ID: "u5", EnvID: "e1", Email: "extra@EXAMPLE.com"})
+	if !errors.Is(err, store.ErrConflict) || codeOf(err) != sqlite3.SQLITE_CONSTRAINT_TRIGGER {
+		t.Errorf("primary e-mail that is an additional one: %v, want ErrConflict from SQLITE_CONSTRAINT_TRIGGER", err)
+	}
+	err = s.AddUserEmail(ctx, &store.UserEmail{ID: "m3", EnvID: "e1", UserID: "nobody", Email: "x@example.com"})
+	if !errors.Is(err, store.ErrNotFound) || codeOf(err) != sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY {
+		t.Errorf("e-mail of unknown user: %v, want ErrNotFound from SQLITE_CONSTRAINT_FOREIGNKEY", err)
+	}
+
 	err = s.PutMembership(ctx, &store.Membership{UserID: "nobody", TenantID: "t1", EnvID: "e1"})
 	if !errors.Is(err, store.ErrNotFound) || codeOf(err) != sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY {
 		t.Errorf("membership of unknown user: %v, want ErrNotFound from SQLITE_CONSTRAINT_FOREIGNKEY", err)

@@ -267,15 +267,17 @@ func (s *Store) inSavepoint(ctx context.Context, fn func(tx store.Store) error) 
 
 // mapErr translates constraint failures into the store sentinels, keeping
 // the driver error in the chain: a unique or primary key violation is
-// store.ErrConflict, a foreign key violation (a reference to a missing
-// record) store.ErrNotFound. Other errors are returned unchanged.
+// store.ErrConflict, and so is a trigger's RAISE (the schema's triggers
+// enforce only uniqueness rules that span tables); a foreign key violation
+// (a reference to a missing record) store.ErrNotFound. Other errors are
+// returned unchanged.
 func mapErr(err error) error {
 	var se *sqlitedrv.Error
 	if !errors.As(err, &se) {
 		return err
 	}
 	switch se.Code() {
-	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_TRIGGER:
 		return fmt.Errorf("%w: %w", store.ErrConflict, err)
 	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
 		return fmt.Errorf("%w: %w", store.ErrNotFound, err)
