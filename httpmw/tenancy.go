@@ -29,7 +29,6 @@ func setUserActiveTenant(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	in.SkipInviteEmail = false
 	return c.id().SetUserActiveTenant(c.ctx(), c.param("userId"), in)
 }
 

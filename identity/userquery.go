@@ -67,12 +67,12 @@ func (id *Identity) ListUsers(ctx context.Context, p *Principal, q UserQuery, pa
 	if p == nil {
 		return nil, unauthorized("", "authentication required")
 	}
+	if page.Limit > MaxUserPageLimit {
+		return nil, invalid("_limit", "_limit must be between 1 and %d", MaxUserPageLimit)
+	}
 	page, err := page.normalize(userSortKeys...)
 	if err != nil {
 		return nil, err
-	}
-	if page.Limit > MaxUserPageLimit {
-		return nil, invalid("_limit", "_limit must be between 1 and %d", MaxUserPageLimit)
 	}
 	sq, none, err := q.storeQuery()
 	if err != nil {
