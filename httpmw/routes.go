@@ -28,6 +28,9 @@ func routeTable() []Route {
 		jwtTemplateRoutes,
 		captchaRoutes,
 		delegationRoutes,
+		tenancyRoutes,
+		userQueryRoutes,
+		tenantInviteRoutes,
 	} {
 		all = append(all, area...)
 	}

@@ -63,6 +63,9 @@ type Membership struct {
 	EnvID    string
 	RoleIDs  []string
 	Disabled bool
+	// SubAccountAccess lets the user reach the tenant's sub-accounts
+	// (tenants whose ParentID chain leads to TenantID).
+	SubAccountAccess bool
 	// ExpiresAt is set for temporary users; nil means permanent.
 	ExpiresAt *time.Time
 	CreatedAt time.Time
@@ -240,6 +243,26 @@ type Setting struct {
 	Name      string
 	Value     string // JSON
 	UpdatedAt time.Time
+}
+
+// TenantInvite is an invitation link to a tenant: anyone who holds its token
+// may join the tenant, with RoleIDs, until ExpiresAt. The token is stored
+// only as its SHA-256 hash. A member's personal link names the member in
+// UserID (each member has at most one per tenant); a general link created by
+// the environment leaves UserID empty.
+type TenantInvite struct {
+	ID       string
+	EnvID    string
+	TenantID string
+	UserID   string
+	Hash     []byte
+	RoleIDs  []string
+	// ShouldSendEmail asks for an e-mail to UserID each time someone joins
+	// through the link.
+	ShouldSendEmail bool
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	ExpiresAt       time.Time
 }
 
 // UserEmail is an additional e-mail address of a user; the primary address

@@ -64,11 +64,15 @@ type TenantStore interface {
 	GetTenant(ctx context.Context, envID, id string) (*Tenant, error)
 	// UpdateTenant replaces the stored tenant; ErrNotFound if absent.
 	UpdateTenant(ctx context.Context, t *Tenant) error
-	// DeleteTenant removes the tenant with its memberships and groups (and
-	// what removing the memberships removes); ErrNotFound if absent.
+	// DeleteTenant removes the tenant with its memberships (and what removing
+	// them removes), groups and invites; ErrNotFound if absent.
 	DeleteTenant(ctx context.Context, envID, id string) error
 	// ListTenants returns the tenants of envID, oldest first.
 	ListTenants(ctx context.Context, envID string) ([]Tenant, error)
+	// ListChildTenants returns the tenants of envID whose ParentID is
+	// parentID (its direct sub-accounts), oldest first; parentID "" lists
+	// the top-level tenants. An unknown parent has no children.
+	ListChildTenants(ctx context.Context, envID, parentID string) ([]Tenant, error)
 }
 
 // UserStore keeps users.
@@ -92,8 +96,92 @@ type UserStore interface {
 	UpdateUser(ctx context.Context, u *User) error
 	// DeleteUser removes the user with its memberships (and what removing
 	// them removes), password, sessions, refresh tokens, additional
-	// e-mails, phone numbers and MFA devices; ErrNotFound if absent.
+	// e-mails, phone numbers, MFA devices and tenant invites; ErrNotFound if
+	// absent.
 	DeleteUser(ctx context.Context, envID, id string) error
+	// ListUsers returns one page of the users q selects, in q's order, and
+	// how many users q selects in all (ignoring Limit and Offset).
+	ListUsers(ctx context.Context, q UserQuery) (users []User, total int, err error)
+}
+
+// UserSort names the key ListUsers orders by. Users with equal keys are
+// ordered by id, in the same direction, so the order is total.
+type UserSort string
+
+// The keys ListUsers orders by.
+const (
+	// SortUsersByCreatedAt orders by User.CreatedAt (the default).
+	SortUsersByCreatedAt UserSort = "createdAt"
+	// SortUsersByName orders by User.Name compared ASCII-case-insensitively
+	// ("a" and "A" are equal, "é" and "É" are not; SQLite's NOCASE).
+	SortUsersByName UserSort = "name"
+	// SortUsersByEmail orders by the lower-cased e-mail ("" first).
+	SortUsersByEmail UserSort = "email"
+	// SortUsersByID orders by User.ID.
+	SortUsersByID UserSort = "id"
+	// SortUsersByVerified orders by User.Verified (false first).
+	SortUsersByVerified UserSort = "verified"
+	// SortUsersByLocked orders by User.Locked (false first).
+	SortUsersByLocked UserSort = "isLocked"
+	// SortUsersByProvider orders by User.Provider.
+	SortUsersByProvider UserSort = "provider"
+	// SortUsersByTenant orders by User.ActiveTenantID.
+	SortUsersByTenant UserSort = "tenantId"
+)
+
+// MinSearchLength is the fewest characters a phrase-search string of
+// UserQuery must have to match anything.
+const MinSearchLength = 3
+
+// UserQuery selects, orders and pages the users of an environment for
+// ListUsers. Every filter that is set must hold (they are ANDed); an empty
+// filter selects everything.
+type UserQuery struct {
+	EnvID string
+	// TenantIDs keeps users with a membership (in any state) in at least
+	// one of these tenants.
+	TenantIDs []string
+	// IDs keeps users whose id is one of these.
+	IDs []string
+	// ExternalIDs keeps users whose ExternalID is one of these.
+	ExternalIDs []string
+	// EmailPrefix and UsernamePrefix keep users whose e-mail / username
+	// starts with the prefix, compared case-insensitively (Unicode lower
+	// case, as e-mails are compared everywhere).
+	EmailPrefix    string
+	UsernamePrefix string
+	// PhonePrefix keeps users whose PhoneNumber starts with it, exactly.
+	PhonePrefix string
+	// NamePrefix keeps users whose Name starts with it, compared
+	// ASCII-case-insensitively, like the name order.
+	NamePrefix string
+	// HideInvisible drops users whose Invisible flag is set.
+	HideInvisible bool
+
+	// Phrase search over each user's e-mail, name, username, phone number
+	// and external id. A string "occurs" in a user when it is a
+	// case-insensitive substring of one of those fields (within one field:
+	// never spanning two). Strings shorter than MinSearchLength characters
+	// never occur.
+	//
+	// Contains keeps users in which every string occurs; Optional, when
+	// not empty, keeps users in which at least one occurs; Excludes drops
+	// users in which any occurs.
+	Contains []string
+	Optional []string
+	Excludes []string
+	// Approximate also ignores diacritics when comparing ("jose" occurs in
+	// "José").
+	Approximate bool
+
+	// SortBy is the order ("" is SortUsersByCreatedAt); Descending
+	// reverses it.
+	SortBy     UserSort
+	Descending bool
+	// Limit caps how many users are returned (≤ 0: no cap); Offset skips
+	// that many first.
+	Limit  int
+	Offset int
 }
 
 // MembershipStore keeps which users belong to which tenants.
@@ -112,6 +200,11 @@ type MembershipStore interface {
 	ListUserMemberships(ctx context.Context, userID string) ([]Membership, error)
 	// ListTenantMemberships returns tenantID's memberships, oldest first.
 	ListTenantMemberships(ctx context.Context, tenantID string) ([]Membership, error)
+	// ListUsersMemberships returns the memberships of every user in
+	// userIDs (unknown ids have none): grouped by user, each user's oldest
+	// first, as ListUserMemberships orders them; the groups in no
+	// particular order.
+	ListUsersMemberships(ctx context.Context, userIDs []string) ([]Membership, error)
 }
 
 // CredentialStore keeps password hashes.
@@ -187,6 +280,30 @@ type OneTimeTokenStore interface {
 	// DeleteOneTimeToken removes token id, used or not; ErrNotFound if
 	// absent.
 	DeleteOneTimeToken(ctx context.Context, id string) error
+}
+
+// TenantInviteStore keeps tenant invitation links.
+type TenantInviteStore interface {
+	// CreateTenantInvite inserts inv. ErrConflict if its id or hash exists,
+	// or if inv.UserID is set and that user already has an invite to
+	// inv.TenantID; ErrNotFound if the tenant, or the user when UserID is
+	// set, does not exist in inv.EnvID.
+	CreateTenantInvite(ctx context.Context, inv *TenantInvite) error
+	// GetTenantInvite returns invite id of envID.
+	GetTenantInvite(ctx context.Context, envID, id string) (*TenantInvite, error)
+	// GetTenantInviteByHash returns the invite whose token hash is hash.
+	GetTenantInviteByHash(ctx context.Context, hash []byte) (*TenantInvite, error)
+	// GetUserTenantInvite returns userID's invite to tenantID.
+	GetUserTenantInvite(ctx context.Context, envID, tenantID, userID string) (*TenantInvite, error)
+	// UpdateTenantInvite replaces the stored invite's RoleIDs,
+	// ShouldSendEmail, UpdatedAt and ExpiresAt (the rest never changes);
+	// ErrNotFound if absent.
+	UpdateTenantInvite(ctx context.Context, inv *TenantInvite) error
+	// DeleteTenantInvite removes invite id; ErrNotFound if absent.
+	DeleteTenantInvite(ctx context.Context, envID, id string) error
+	// ListTenantInvites returns every invite of envID, expired ones
+	// included, oldest first.
+	ListTenantInvites(ctx context.Context, envID string) ([]TenantInvite, error)
 }
 
 // SettingStore keeps named configuration documents per environment and
@@ -364,6 +481,7 @@ type Store interface {
 	SettingStore
 	GroupStore
 	ApplicationStore
+	TenantInviteStore
 	RoleStore
 	PermissionStore
 	PermissionCategoryStore

@@ -20,8 +20,9 @@ type state struct {
 	envByClient map[string]string // client id → env id
 	configs     map[string]*store.EnvConfig
 
-	tenants      map[string]*store.Tenant
-	tenantsByEnv index // env id → tenant ids
+	tenants         map[string]*store.Tenant
+	tenantsByEnv    index // env id → tenant ids
+	tenantsByParent index // scopedKey(env, parent id) → tenant ids
 
 	users      map[string]*store.User
 	userByMail map[string]string // scopedKey(env, lower(email)) → user id
@@ -65,6 +66,12 @@ type state struct {
 	appActiveByUser   index                                     // user id → app ids
 	appActiveByMember index                                     // scopedKey(user, tenant) → app ids
 	rbac              rbacState                                 // roles, permissions, permission categories
+	invites           map[string]*store.TenantInvite
+	inviteByHash      map[string]string // hex(hash) → invite id
+	inviteByMember    map[string]string // scopedKey(tenant, user) → invite id
+	invitesByEnv      index             // env id → invite ids
+	invitesByTenant   index             // tenant id → invite ids
+	invitesByCreator  index             // user id → invite ids
 
 	emails       map[string]*store.UserEmail // additional e-mails by id
 	emailByKey   map[string]string           // foldKey(env, email) → e-mail id
@@ -86,6 +93,7 @@ func newState() *state {
 		configs:          map[string]*store.EnvConfig{},
 		tenants:          map[string]*store.Tenant{},
 		tenantsByEnv:     index{},
+		tenantsByParent:  index{},
 		users:            map[string]*store.User{},
 		userByMail:       map[string]string{},
 		userByName:       map[string]string{},
@@ -119,6 +127,12 @@ func newState() *state {
 		appActiveByUser:   index{},
 		appActiveByMember: index{},
 
+		invites:          map[string]*store.TenantInvite{},
+		inviteByHash:     map[string]string{},
+		inviteByMember:   map[string]string{},
+		invitesByEnv:     index{},
+		invitesByTenant:  index{},
+		invitesByCreator: index{},
 		rbac:             newRBACState(),
 		emails:           map[string]*store.UserEmail{},
 		emailByKey:       map[string]string{},
@@ -141,6 +155,7 @@ func (st *state) clone() *state {
 		configs:          maps.Clone(st.configs),
 		tenants:          maps.Clone(st.tenants),
 		tenantsByEnv:     st.tenantsByEnv.clone(),
+		tenantsByParent:  st.tenantsByParent.clone(),
 		users:            maps.Clone(st.users),
 		userByMail:       maps.Clone(st.userByMail),
 		userByName:       maps.Clone(st.userByName),
@@ -174,6 +189,12 @@ func (st *state) clone() *state {
 		appActiveByUser:   st.appActiveByUser.clone(),
 		appActiveByMember: st.appActiveByMember.clone(),
 
+		invites:          maps.Clone(st.invites),
+		inviteByHash:     maps.Clone(st.inviteByHash),
+		inviteByMember:   maps.Clone(st.inviteByMember),
+		invitesByEnv:     st.invitesByEnv.clone(),
+		invitesByTenant:  st.invitesByTenant.clone(),
+		invitesByCreator: st.invitesByCreator.clone(),
 		rbac:             st.rbac.clone(),
 		emails:           maps.Clone(st.emails),
 		emailByKey:       maps.Clone(st.emailByKey),
@@ -325,6 +346,16 @@ func cpOTT(t *store.OneTimeToken) *store.OneTimeToken {
 	c.CreatedAt = normTime(t.CreatedAt)
 	c.ExpiresAt = normTime(t.ExpiresAt)
 	c.UsedAt = normTimePtr(t.UsedAt)
+	return &c
+}
+
+func cpInvite(inv *store.TenantInvite) *store.TenantInvite {
+	c := *inv
+	c.Hash = bytes.Clone(inv.Hash)
+	c.RoleIDs = slices.Clone(inv.RoleIDs)
+	c.CreatedAt = normTime(inv.CreatedAt)
+	c.UpdatedAt = normTime(inv.UpdatedAt)
+	c.ExpiresAt = normTime(inv.ExpiresAt)
 	return &c
 }
 

@@ -132,11 +132,6 @@ func (s *Store) RemoveGroupMembers(ctx context.Context, tenantID, groupID string
 	})
 }
 
-// placeholders returns n comma-separated "?".
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-}
-
 // ListGroupMembers returns the group's members, oldest first (ties by user
 // id); none for an unknown group.
 func (s *Store) ListGroupMembers(ctx context.Context, tenantID, groupID string) ([]store.GroupMember, error) {
