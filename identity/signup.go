@@ -258,8 +258,21 @@ func (id *Identity) activate(ctx context.Context, t *store.OneTimeToken, in Acti
 			return nil, err
 		}
 	}
+	rec, err := id.redeemVerification(ctx, t, in.UserID, hash, "")
+	if err != nil {
+		return nil, storeErr(err, "user")
+	}
+	return id.afterFirstFactor(ctx, rec, []string{AMRPassword}, client)
+}
+
+// redeemVerification consumes the one-time token t that proved the user's
+// mailbox (activation, invitation) and marks the user verified, in one
+// transaction. A non-empty passwordHash becomes the user's password; a
+// non-empty tenantID becomes the active tenant. A token redeemed
+// concurrently by another request is refused.
+func (id *Identity) redeemVerification(ctx context.Context, t *store.OneTimeToken, userID, passwordHash, tenantID string) (*userRecord, error) {
 	var rec *userRecord
-	err = id.store.InTx(ctx, func(tx store.Store) error {
+	err := id.store.InTx(ctx, func(tx store.Store) error {
 		now := id.now()
 		if err := tx.ConsumeOneTimeToken(ctx, t.ID, now); err != nil {
 			if errors.Is(err, store.ErrConflict) {
@@ -267,20 +280,20 @@ func (id *Identity) activate(ctx context.Context, t *store.OneTimeToken, in Acti
 			}
 			return err
 		}
-		if hash != "" {
-			if err := tx.PutPassword(ctx, &store.PasswordCredential{UserID: in.UserID, Hash: hash, UpdatedAt: now}); err != nil {
+		if passwordHash != "" {
+			if err := tx.PutPassword(ctx, &store.PasswordCredential{UserID: userID, Hash: passwordHash, UpdatedAt: now}); err != nil {
 				return err
 			}
 		}
 		var err error
-		if rec, err = id.loadUser(ctx, tx, in.UserID); err != nil {
+		if rec, err = id.loadUser(ctx, tx, userID); err != nil {
 			return err
 		}
 		rec.user.Verified, rec.user.UpdatedAt = true, now
+		if tenantID != "" {
+			rec.user.ActiveTenantID = tenantID
+		}
 		return tx.UpdateUser(ctx, rec.user)
 	})
-	if err != nil {
-		return nil, storeErr(err, "user")
-	}
-	return id.afterFirstFactor(ctx, rec, []string{AMRPassword}, client)
+	return rec, err
 }
