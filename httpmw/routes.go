@@ -11,6 +11,8 @@ func routeTable() []Route {
 		userRoutes,
 		meRoutes,
 		configurationRoutes,
+		groupRoutes,
+		applicationRoutes,
 		roleRoutes,
 		permissionRoutes,
 		userRoleRoutes,
@@ -26,6 +28,9 @@ func routeTable() []Route {
 		jwtTemplateRoutes,
 		captchaRoutes,
 		delegationRoutes,
+		tenancyRoutes,
+		userQueryRoutes,
+		tenantInviteRoutes,
 		sessionRoutes,
 	} {
 		all = append(all, area...)

@@ -107,6 +107,13 @@ func (id *Identity) Login(ctx context.Context, in LoginInput, client ClientInfo)
 	if err != nil {
 		return nil, err
 	}
+	if in.InvitationToken != "" {
+		// An invitation link joins the user to its tenant, which the
+		// token is then issued for.
+		if rec, err = id.joinWithInvite(ctx, u.ID, in.InvitationToken); err != nil {
+			return nil, err
+		}
+	}
 	return id.afterFirstFactor(ctx, rec, []string{AMRPassword}, client)
 }
 
@@ -367,6 +374,11 @@ func (id *Identity) refreshTenant(rec *userRecord, cfg store.EnvConfig, current,
 			return "", forbidden("", "user is not a member of tenant %s", requested)
 		}
 		return requested, nil
+	}
+	// The user's active tenant (switched by SwitchTenant or set by the
+	// environment) wins over the session's.
+	if usable(rec.user.ActiveTenantID) {
+		return rec.user.ActiveTenantID, nil
 	}
 	if usable(current) {
 		return current, nil

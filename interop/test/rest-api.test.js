@@ -1,7 +1,8 @@
 // The official browser client, @frontegg/rest-api, unmodified, against yolk's
-// example server: sign-up, login, me, refresh with rotation, logout, and the
-// user lifecycle (invitations, activation codes, profile updates), and the
-// identifiers (usernames, profile phone numbers, e-mail change).
+// example server: sign-up, login, me, refresh with rotation, tenant switch,
+// logout, the user lifecycle (invitations, activation codes, profile
+// updates), and the identifiers (usernames, profile phone numbers, e-mail
+// change).
 import { jar, rawFetch, setPageOrigin } from './helpers/browser-env.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -260,6 +261,52 @@ describe('@frontegg/rest-api against yolk', () => {
       assert.ok(v2.some((x) => x.tenantId === s.tenantId), 'v2/me/tenants lists the tenant');
       const authz = await api.auth.getUserAuthorization();
       assert.ok(Array.isArray(authz.roles) && Array.isArray(authz.permissions), `me/authorization must be {roles, permissions}: ${JSON.stringify(authz)}`);
+    });
+  });
+
+  /** An environment (vendor) token from POST /auth/vendor. */
+  async function vendorToken() {
+    const auth = await rawFetch(`${server.baseUrl}/auth/vendor`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId: server.clientId, secret: server.secret }),
+    });
+    assert.equal(auth.status, 200, `POST /auth/vendor -> ${auth.status}`);
+    return (await auth.json()).token;
+  }
+
+  test('tenant switch: api.tenants.switchTenant, then refreshTokenV3 issues a token for the new tenant', async (t) => {
+    if (!needs(t, s.session2, 'a loginv2 session')) return;
+    await traced(async () => {
+      // Vendor side: add the user to a second tenant (created on the fly).
+      const second = `interop-second-${Date.now()}`;
+      const add = await rawFetch(`${server.baseUrl}/identity/resources/users/v1/${s.userId}/tenant`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-access-token': await vendorToken() },
+        body: JSON.stringify({ tenantId: second, skipInviteEmail: true }),
+      });
+      assert.equal(add.status, 201, `POST /identity/resources/users/v1/{userId}/tenant -> ${add.status}: ${await add.text()}`);
+
+      // The browser client switches (PUT users/v1/tenant), then refreshes.
+      await api.tenants.switchTenant({ tenantId: second });
+      let res = await api.auth.refreshTokenV3();
+      let claims = jwtPayload(res.user.accessToken);
+      assert.equal(claims.tenantId, second, 'tenantId of the access token after switchTenant + refresh');
+      assert.ok(claims.tenantIds.includes(second) && claims.tenantIds.includes(s.tenantId), `tenantIds: ${JSON.stringify(claims.tenantIds)}`);
+      assert.equal(res.activeTenant?.tenantId, second, 'users/v3/me/tenants activeTenant after the switch');
+      assert.ok(res.tenants.some((x) => x.tenantId === second), 'users/v3/me/tenants lists the new tenant');
+
+      // A tenant the user does not belong to is refused, and changes nothing.
+      await expectRefusal(api.tenants.switchTenant({ tenantId: `not-mine-${Date.now()}` }), [403], 'switchTenant to a foreign tenant');
+      res = await api.auth.refreshTokenV3();
+      assert.equal(jwtPayload(res.user.accessToken).tenantId, second, 'tenant after a refused switch');
+
+      // And back.
+      await api.tenants.switchTenant({ tenantId: s.tenantId });
+      res = await api.auth.refreshTokenV3();
+      claims = jwtPayload(res.user.accessToken);
+      assert.equal(claims.tenantId, s.tenantId, 'tenantId after switching back');
+      s.session2 = { ...refreshCookie() };
     });
   });
 
@@ -602,6 +649,51 @@ describe('@frontegg/rest-api against yolk', () => {
       // Change back, so later steps keep using the original address.
       await api.teams.updateEmail(email);
       await api.teams.verifyEmail(email, await lastCode(email));
+    });
+  });
+
+  test('groups: api.groups create, get, update, users, roles, delete; api.users.getUsersGroups (the tenant\'s Admin)', async (t) => {
+    if (!needs(t, s.userId, 'a signed-up user')) return;
+    await traced(async () => {
+      freshBrowser();
+      await api.auth.login({ email, password });
+      const name = `Interop group ${Date.now()}`;
+      const g = await api.groups.createGroup({ name, color: '#336699', description: 'made by the official client', metadata: '{"k":1}' });
+      assert.ok(g.id, `createGroup answered without id: ${JSON.stringify(g)}`);
+      assert.equal(g.name, name, 'createGroup name');
+      assert.equal(g.managedBy, 'frontegg', 'createGroup managedBy');
+      await expectRefusal(api.groups.createGroup({ name: name.toUpperCase() }), [409], 'a second group with the same name');
+
+      await api.groups.addUsersToGroup(g.id, { userIds: [s.userId] });
+      const authz = await api.auth.getUserAuthorization();
+      const roleId = authz.roles?.[0]?.id;
+      assert.ok(roleId, `the signed-up user holds a role: ${JSON.stringify(authz)}`);
+      await api.groups.addRolesToGroup(g.id, { roleIds: [roleId] });
+
+      const got = await api.groups.getGroupById({ groupId: g.id }, { _groupsRelations: 'rolesAndUsers' });
+      assert.ok(got.users?.some((u) => u.id === s.userId && u.email === email), `group users: ${JSON.stringify(got.users)}`);
+      assert.ok(got.roles?.some((r) => r.id === roleId), `group roles: ${JSON.stringify(got.roles)}`);
+      const list = await api.groups.getGroups({ _groupsRelations: 'users' });
+      assert.ok(list.groups?.some((x) => x.id === g.id), `getGroups: ${JSON.stringify(list)}`);
+      const some = await api.groups.getGroupsByIds({ groupsIds: [g.id, 'no-such-group'] }, { _groupsRelations: 'roles' });
+      assert.deepEqual(some.groups?.map((x) => x.id), [g.id], 'getGroupsByIds');
+      const upd = await api.groups.updateGroup({ groupId: g.id, description: 'changed' });
+      assert.equal(upd.description, 'changed', 'updateGroup description');
+      assert.equal(upd.name, name, 'updateGroup keeps the name');
+      const ug = await api.users.getUsersGroups({ ids: [s.userId] });
+      assert.ok(
+        Array.isArray(ug) && ug.some((x) => x.userId === s.userId && x.groupIds.includes(g.id)),
+        `users/v3/groups: ${JSON.stringify(ug)}`,
+      );
+
+      await api.groups.deleteRolesFromGroup(g.id, { roleIds: [roleId] });
+      await api.groups.deleteUsersFromGroup(g.id, { userIds: [s.userId] });
+      const emptied = await api.groups.getGroupById({ groupId: g.id });
+      assert.deepEqual([emptied.users?.length, emptied.roles?.length], [0, 0], `group after removals: ${JSON.stringify(emptied)}`);
+      await api.groups.deleteGroup(g.id);
+      await expectRefusal(api.groups.getGroupById({ groupId: g.id }), [404], 'a deleted group');
+      // The groups configuration is the vendor's.
+      await expectRefusal(api.groups.getGroupConfiguration(), [403], 'groups configuration with a user token');
     });
   });
 

@@ -49,6 +49,10 @@ func (st *state) deleteMembership(userID, tenantID string) bool {
 	delete(st.members, k)
 	st.membersByUser.remove(userID, tenantID)
 	st.membersByTenant.remove(tenantID, userID)
+	for _, groupID := range st.groupsOfMember.ids(k) {
+		st.removeGroupMember(groupID, userID, tenantID)
+	}
+	st.deleteMemberApps(userID, tenantID)
 	return true
 }
 
