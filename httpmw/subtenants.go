@@ -14,11 +14,11 @@ var subTenantRoutes = []Route{
 	{API: APITenants, Method: http.MethodDelete, Path: "/resources/sub-tenants/v1/{tenantId}", OperationID: "SubTenantControllerV1_deleteSubTenant", Auth: User, Perm: identity.PermDeleteSubAccounts, handle: deleteSubTenant},
 	{API: APITenants, Method: http.MethodPut, Path: "/resources/sub-tenants/v1/{tenantId}/management", OperationID: "SubTenantControllerV1_updateSubTenantManagement", Auth: User, Perm: identity.PermWriteSubAccounts, handle: updateSubTenantManagement},
 	{API: APITenants, Method: http.MethodPut, Path: "/resources/sub-tenants/v1/{tenantId}/hierarchy-settings", OperationID: "SubTenantControllerV1_updateSubTenantHierarchySettings", Auth: User, Perm: identity.PermWriteSubAccounts, handle: updateSubTenantHierarchySettings},
-	{API: APITenants, Method: http.MethodGet, Path: "/resources/hierarchy/v1", OperationID: "TenantHierarchyControllerV1_getSubTenants", Auth: User, Perm: identity.PermReadHierarchy, handle: getSubTenants},
+	{API: APITenants, Method: http.MethodGet, Path: "/resources/hierarchy/v1", OperationID: "TenantHierarchyControllerV1_getSubTenants", Auth: User, Perm: identity.PermReadSubAccounts, handle: getSubTenants},
 	{API: APITenants, Method: http.MethodPost, Path: "/resources/hierarchy/v1", OperationID: "TenantHierarchyControllerV1_createSubTenants", Auth: Vendor, Status: http.StatusCreated, handle: addToHierarchy},
 	{API: APITenants, Method: http.MethodDelete, Path: "/resources/hierarchy/v1", OperationID: "TenantHierarchyControllerV1_deleteSubTenant", Auth: Vendor, handle: removeFromHierarchy},
-	{API: APITenants, Method: http.MethodGet, Path: "/resources/hierarchy/v1/parents", OperationID: "TenantHierarchyControllerV1_getParentTenants", Auth: User, Perm: identity.PermReadHierarchy, handle: getParentTenants},
-	{API: APITenants, Method: http.MethodGet, Path: "/resources/hierarchy/v1/tree", OperationID: "TenantHierarchyControllerV1_getSubTenantsTree", Auth: User, Perm: identity.PermReadHierarchy, handle: getSubTenantsTree},
+	{API: APITenants, Method: http.MethodGet, Path: "/resources/hierarchy/v1/parents", OperationID: "TenantHierarchyControllerV1_getParentTenants", Auth: User, Perm: identity.PermReadSubAccounts, handle: getParentTenants},
+	{API: APITenants, Method: http.MethodGet, Path: "/resources/hierarchy/v1/tree", OperationID: "TenantHierarchyControllerV1_getSubTenantsTree", Auth: User, Perm: identity.PermReadSubAccounts, handle: getSubTenantsTree},
 }
 
 func createSubTenant(c *call) (any, error) {

@@ -8,10 +8,9 @@ import (
 	"github.com/yolkauth/yolk/store"
 )
 
-// Permissions a user needs to see and manage the sub-accounts below its
-// account.
+// Permissions a user needs to manage the sub-accounts below its account
+// (reading them needs PermReadSubAccounts).
 const (
-	PermReadHierarchy     = "fe.account-hierarchy.read.subAccount"
 	PermWriteSubAccounts  = "fe.account-hierarchy.write.subAccount"
 	PermDeleteSubAccounts = "fe.account-hierarchy.delete.subAccount"
 )
@@ -54,27 +53,13 @@ func (id *Identity) tenantChain(ctx context.Context, st store.Store, t *store.Te
 	return chain, nil
 }
 
-// tenantForest is every tenant of the environment with its children
-// (oldest first).
-type tenantForest struct {
-	byID     map[string]*store.Tenant
+// tenantSubtree is an account's sub-accounts, level by level.
+type tenantSubtree struct {
+	// below holds every sub-account, breadth first (level 1, the direct
+	// sub-accounts, first); children the direct sub-accounts of each
+	// account, oldest first.
+	below    []placedTenant
 	children map[string][]*store.Tenant
-}
-
-func (id *Identity) loadForest(ctx context.Context, st store.Store) (*tenantForest, error) {
-	all, err := st.ListTenants(ctx, id.envID)
-	if err != nil {
-		return nil, err
-	}
-	f := &tenantForest{byID: make(map[string]*store.Tenant, len(all)), children: map[string][]*store.Tenant{}}
-	for i := range all {
-		t := &all[i]
-		f.byID[t.ID] = t
-		if t.ParentID != "" {
-			f.children[t.ParentID] = append(f.children[t.ParentID], t)
-		}
-	}
-	return f, nil
 }
 
 // placedTenant is a tenant below another, level steps down.
@@ -83,36 +68,43 @@ type placedTenant struct {
 	level int
 }
 
-// below returns every tenant under rootID, breadth first (level 1, the
-// direct sub-accounts, first). A cycle is ErrInvalidInput.
-func (f *tenantForest) below(rootID string) ([]placedTenant, error) {
-	var out []placedTenant
+// loadSubtree reads the accounts below rootID, one ListChildTenants per
+// account (each an index search). Going down from an account meets a
+// cycle only if the account is in it; that is ErrInvalidInput, as the API
+// reports a circular hierarchy.
+func (id *Identity) loadSubtree(ctx context.Context, st store.Store, rootID string) (*tenantSubtree, error) {
+	f := &tenantSubtree{children: map[string][]*store.Tenant{}}
 	seen := map[string]bool{rootID: true}
 	next := []string{rootID}
 	for level := 1; len(next) > 0; level++ {
 		var ids []string
 		for _, parent := range next {
-			for _, c := range f.children[parent] {
+			cs, err := st.ListChildTenants(ctx, id.envID, parent)
+			if err != nil {
+				return nil, err
+			}
+			for i := range cs {
+				c := &cs[i]
 				if seen[c.ID] {
-					return nil, invalid("frontegg-tenant-id", "circular dependency in the account hierarchy at tenant %s", c.ID)
+					return nil, invalid("tenantId", "circular dependency in the account hierarchy at tenant %s", c.ID)
 				}
 				seen[c.ID] = true
-				out = append(out, placedTenant{t: c, level: level})
+				f.children[parent] = append(f.children[parent], c)
+				f.below = append(f.below, placedTenant{t: c, level: level})
 				ids = append(ids, c.ID)
 			}
 		}
 		next = ids
 	}
-	return out, nil
+	return f, nil
 }
 
-// height is how many levels hang below rootID (0 for a leaf).
-func (f *tenantForest) height(rootID string) (int, error) {
-	below, err := f.below(rootID)
-	if err != nil || len(below) == 0 {
-		return 0, err
+// height is how many levels hang below the root (0 for a leaf).
+func (f *tenantSubtree) height() int {
+	if len(f.below) == 0 {
+		return 0
 	}
-	return below[len(below)-1].level, nil
+	return f.below[len(f.below)-1].level
 }
 
 // subAccountScope is the account a principal may manage sub-accounts
@@ -352,10 +344,10 @@ type TenantTreeNode struct {
 }
 
 // hierarchyRoot is the account a hierarchy read starts from: the one the
-// principal acts in (a user needs PermReadHierarchy; the environment names
+// principal acts in (a user needs PermReadSubAccounts; the environment names
 // it with frontegg-tenant-id).
 func (id *Identity) hierarchyRoot(ctx context.Context, p *Principal) (*store.Tenant, error) {
-	return id.accountTenant(ctx, p, PermReadHierarchy)
+	return id.accountTenant(ctx, p, PermReadSubAccounts)
 }
 
 // GetHierarchy lists every sub-account below the account the principal
@@ -365,16 +357,12 @@ func (id *Identity) GetHierarchy(ctx context.Context, p *Principal) ([]SubTenant
 	if err != nil {
 		return nil, err
 	}
-	f, err := id.loadForest(ctx, id.store)
+	f, err := id.loadSubtree(ctx, id.store, root.ID)
 	if err != nil {
 		return nil, err
 	}
-	below, err := f.below(root.ID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]SubTenant, 0, len(below))
-	for _, b := range below {
+	out := make([]SubTenant, 0, len(f.below))
+	for _, b := range f.below {
 		out = append(out, SubTenant{TenantID: b.t.ID, TenantName: b.t.Name, ParentTenantID: b.t.ParentID, Status: b.t.Status,
 			Level: b.level, CreatedAt: b.t.CreatedAt})
 	}
@@ -406,12 +394,9 @@ func (id *Identity) GetTenantTree(ctx context.Context, p *Principal) (*TenantTre
 	if err != nil {
 		return nil, err
 	}
-	f, err := id.loadForest(ctx, id.store)
+	// loadSubtree refuses cycles, so building the tree cannot loop.
+	f, err := id.loadSubtree(ctx, id.store, root.ID)
 	if err != nil {
-		return nil, err
-	}
-	// below detects cycles; building the tree after it cannot loop.
-	if _, err := f.below(root.ID); err != nil {
 		return nil, err
 	}
 	var build func(t *store.Tenant) TenantTreeNode
@@ -487,15 +472,11 @@ func (id *Identity) AddToHierarchy(ctx context.Context, in HierarchyLinkInput) (
 				return invalid("childTenantId", "tenant %s is above %s in the hierarchy: the link would make a cycle", child.ID, parent.ID)
 			}
 		}
-		f, err := id.loadForest(ctx, tx)
+		f, err := id.loadSubtree(ctx, tx, child.ID)
 		if err != nil {
 			return err
 		}
-		h, err := f.height(child.ID)
-		if err != nil {
-			return err
-		}
-		if depth := len(chain) + 1 + h; depth > MaxTenantDepth {
+		if depth := len(chain) + 1 + f.height(); depth > MaxTenantDepth {
 			return invalid("childTenantId", "the hierarchy would be %d levels deep; at most %d are allowed", depth, MaxTenantDepth)
 		}
 		child.ParentID, child.UpdatedAt = parent.ID, id.now()

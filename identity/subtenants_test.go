@@ -56,7 +56,7 @@ func TestHierarchyReads(t *testing.T) {
 	u := e.userIn(t, "reader@example.com", "a")
 	_, err = e.id.GetHierarchy(ctx, userPrincipal(u.ID, "a"))
 	wantErr(t, err, identity.ErrForbidden)
-	subs, err = e.id.GetHierarchy(ctx, userPrincipal(u.ID, "a", identity.PermReadHierarchy))
+	subs, err = e.id.GetHierarchy(ctx, userPrincipal(u.ID, "a", identity.PermReadSubAccounts))
 	if err != nil || len(subs) != 1 || subs[0].TenantID != "b" {
 		t.Fatalf("a user's sub-accounts: %+v %v", subs, err)
 	}

@@ -619,12 +619,12 @@ func (id *Identity) deleteTenant(ctx context.Context, tx store.Store, tenantID s
 		return storeErr(err, "tenant "+tenantID)
 	}
 	now := id.now()
-	all, err := tx.ListTenants(ctx, id.envID)
+	children, err := tx.ListChildTenants(ctx, id.envID, t.ID)
 	if err != nil {
 		return err
 	}
-	for i := range all {
-		if c := &all[i]; c.ParentID == t.ID && c.ID != t.ID {
+	for i := range children {
+		if c := &children[i]; c.ID != t.ID {
 			c.ParentID, c.UpdatedAt = t.ParentID, now
 			if err := tx.UpdateTenant(ctx, c); err != nil {
 				return storeErr(err, "sub-account "+c.ID)

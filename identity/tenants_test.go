@@ -261,6 +261,7 @@ func TestListTenants(t *testing.T) {
 type deleteFixture struct {
 	parent, doomed, child, other string
 	ownRole, envRole             string
+	group, invite                string
 	onlyHere, alsoElsewhere      *identity.User
 }
 
@@ -294,6 +295,16 @@ func newDeleteFixture(t *testing.T, e *testEnv) *deleteFixture {
 		t.Fatal(err)
 	}
 	e.login(t, "both@example.com")
+	g, err := e.id.CreateGroup(ctx, vendorPrincipal(f.doomed), identity.CreateGroupInput{Name: "Doomed group"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.group = g.ID
+	inv, err := e.id.CreateTenantInvite(ctx, identity.CreateTenantInviteInput{TenantID: f.doomed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.invite = inv.ID
 	return f
 }
 
@@ -320,6 +331,12 @@ func (f *deleteFixture) wantIntact(t *testing.T, e *testEnv) {
 	}
 	if _, err := e.st.GetSetting(ctx, env, f.doomed, "lockout-policy"); err != nil {
 		t.Fatalf("setting: %v", err)
+	}
+	if _, err := e.st.GetGroup(ctx, f.doomed, f.group); err != nil {
+		t.Fatalf("group: %v", err)
+	}
+	if _, err := e.st.GetTenantInvite(ctx, env, f.invite); err != nil {
+		t.Fatalf("invitation link: %v", err)
 	}
 	ss, _ := e.st.ListUserSessions(ctx, f.alsoElsewhere.ID)
 	if len(ss) != 1 || ss[0].RevokedAt != nil {
@@ -369,6 +386,13 @@ func TestDeleteTenantCascades(t *testing.T) {
 		if _, err := e.st.GetSetting(ctx, env, f.doomed, name); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("setting %s of the deleted account: %v", name, err)
 		}
+	}
+	// Its groups and invitation links went too.
+	if _, err := e.st.GetGroup(ctx, f.doomed, f.group); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("group of the deleted account: %v", err)
+	}
+	if _, err := e.st.GetTenantInvite(ctx, env, f.invite); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("invitation link of the deleted account: %v", err)
 	}
 	if o, err := e.id.GetTenant(ctx, f.other); err != nil || o.City != "Rome" {
 		t.Fatalf("other account: %+v %v", o, err)

@@ -53,17 +53,6 @@ func (s *Store) GetTenantByAlias(ctx context.Context, envID, alias string) (*sto
 	return out, err
 }
 
-// asciiLower lower-cases the ASCII letters of s only, as SQLite's NOCASE
-// and LIKE do.
-func asciiLower(s string) string {
-	return strings.Map(func(r rune) rune {
-		if 'A' <= r && r <= 'Z' {
-			return r + ('a' - 'A')
-		}
-		return r
-	}, s)
-}
-
 // QueryTenants returns one page of the tenants q selects and their total.
 func (s *Store) QueryTenants(ctx context.Context, q store.TenantQuery) ([]store.Tenant, int, error) {
 	var page []store.Tenant
@@ -91,7 +80,7 @@ func (s *Store) QueryTenants(ctx context.Context, q store.TenantQuery) ([]store.
 			c := 0
 			switch q.Sort {
 			case store.SortTenantsByName:
-				c = strings.Compare(asciiLower(a.Name), asciiLower(b.Name))
+				c = compareNoCase(a.Name, b.Name)
 			case store.SortTenantsByID:
 			default:
 				c = a.CreatedAt.Compare(b.CreatedAt)
