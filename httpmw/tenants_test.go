@@ -1,8 +1,11 @@
 package httpmw_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -19,7 +22,7 @@ type accountsServer struct {
 	vendor string
 }
 
-func newAccountsServer(t *testing.T) *accountsServer {
+func newAccountsServer(t testing.TB) *accountsServer {
 	t.Helper()
 	s := newTestServer(t)
 	acc := *s
@@ -221,4 +224,62 @@ func (a *accountsServer) vendorCreate(t testing.TB, id, parent string) {
 	if _, err := a.id.CreateTenant(context.Background(), identity.CreateTenantInput{TenantID: id, Name: "Account " + id, ParentTenantID: parent}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// FuzzAccountBodies sends arbitrary bodies to the accounts API's writes:
+// the answer is never a server error and always JSON, and whatever an
+// account ends up with keeps metadata that is a JSON object.
+func FuzzAccountBodies(f *testing.F) {
+	for _, seed := range []struct {
+		route byte
+		body  string
+	}{
+		{0, `{"tenantId":"t1","name":"Acme","metadata":{"a":1},"alias":"acme","website":"https://a.example","yearFounded":1999}`},
+		{0, `{"name":"S","metadata":"{\"a\":[1,2]}"}`},
+		{1, `{"name":"Renamed","metadata":"x","numberOfEmployees":-1,"countryCode":"fr"}`},
+		{2, `{"metadata":{"k":{"deep":true}}}`},
+		{2, `{"metadata":"[]"}`},
+		{3, `{"tenants":["a",{"tenantId":"b","name":"B"},7,null]}`},
+		{4, `{"parentTenantId":"base","childTenantId":"t1"}`},
+		{5, `{"timezone":"Europe/Paris","logo":"data:image/png;base64,AAAA"}`},
+		{0, `{"name":"\u0000","tenantId":"\ud800"}`},
+		{1, `[]`},
+		{3, `null`},
+	} {
+		f.Add(seed.route, []byte(seed.body))
+	}
+	a := newAccountsServer(f)
+	a.vendorCreate(f, "base", "")
+	routes := []struct{ method, path string }{
+		{http.MethodPost, "/resources/tenants/v1"},
+		{http.MethodPut, "/resources/tenants/v2/base"},
+		{http.MethodPost, "/resources/tenants/v1/base/metadata"},
+		{http.MethodPost, "/resources/migrations/v1/tenants"},
+		{http.MethodPost, "/resources/hierarchy/v1"},
+		{http.MethodPut, "/resources/account-settings/v1"},
+	}
+	f.Fuzz(func(t *testing.T, route byte, body []byte) {
+		rt := routes[int(route)%len(routes)]
+		req := httptest.NewRequest(rt.method, rt.path, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("x-access-token", a.vendor)
+		req.Header.Set(httpmw.HeaderTenantID, "base")
+		w := httptest.NewRecorder()
+		a.acc.h.ServeHTTP(w, req)
+		if w.Code >= 500 {
+			t.Fatalf("%s %s: status %d for body %q: %s", rt.method, rt.path, w.Code, body, w.Body.Bytes())
+		}
+		if !json.Valid(w.Body.Bytes()) {
+			t.Fatalf("%s %s: answer %q to body %q is not JSON", rt.method, rt.path, w.Body.Bytes(), body)
+		}
+		var tn struct {
+			Metadata *string `json:"metadata"`
+		}
+		if json.Unmarshal(w.Body.Bytes(), &tn) == nil && tn.Metadata != nil && *tn.Metadata != "" {
+			var m map[string]any
+			if err := json.Unmarshal([]byte(*tn.Metadata), &m); err != nil || m == nil {
+				t.Fatalf("%s %s: stored metadata %q is not a JSON object", rt.method, rt.path, *tn.Metadata)
+			}
+		}
+	})
 }
