@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/argon2id"
@@ -50,7 +51,13 @@ type Identity struct {
 	webauthnCfg *mfa.WebAuthnConfig
 	webauthn    *mfa.WebAuthn
 	captcha     CaptchaVerifier
+	breached    BreachedPasswordChecker
 	tplMemo     *templateCache
+
+	// bg tracks the background work of identity/password_reset.go; bgSem
+	// bounds how much runs at once.
+	bg    sync.WaitGroup
+	bgSem chan struct{}
 }
 
 // Option configures an Identity.
@@ -169,6 +176,7 @@ func New(st store.Store, opts ...Option) (*Identity, error) {
 		appURL:  "http://localhost:8080",
 		keyBits: 2048,
 		hasher:  newPasswordHasher(DefaultArgon2Params),
+		bgSem:   make(chan struct{}, maxBackground),
 	}
 	for _, o := range opts {
 		if err := o(id); err != nil {

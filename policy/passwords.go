@@ -199,10 +199,11 @@ type PasswordRotation struct {
 type PasswordAge struct {
 	// Expired: the password must be changed before the user may log in.
 	Expired bool
-	// Warn: the password expires within the notification period; ExpiresIn
-	// says when.
+	// Warn: the password expires within the notification period (Notify);
+	// ExpiresIn says when.
 	Warn      bool
 	ExpiresIn time.Duration
+	Notify    time.Duration
 }
 
 // CheckPasswordAge decides whether a password set at setAt has expired at
@@ -215,7 +216,7 @@ func CheckPasswordAge(r PasswordRotation, setAt, now time.Time) PasswordAge {
 	if left <= 0 {
 		return PasswordAge{Expired: true}
 	}
-	return PasswordAge{Warn: r.Notify > 0 && left <= r.Notify, ExpiresIn: left}
+	return PasswordAge{Warn: r.Notify > 0 && left <= r.Notify, ExpiresIn: left, Notify: r.Notify}
 }
 
 // StrictestPasswordRotation merges rotation policies: active if any is,
