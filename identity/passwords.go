@@ -109,7 +109,6 @@ func (h *passwordHasher) burn(ctx context.Context, password string) {
 	}
 }
 
-
 // Names of the password policy documents (store.Setting), each kept per
 // tenant and environment-wide.
 const (
