@@ -26,6 +26,8 @@ func routeTable() []Route {
 		jwtTemplateRoutes,
 		captchaRoutes,
 		delegationRoutes,
+		passwordRoutes,
+		lockoutRoutes,
 	} {
 		all = append(all, area...)
 	}
