@@ -45,8 +45,15 @@ func codeHash(tokenID, code string) []byte { return tokens.HashSecret(tokenID + 
 // together with a CodeDigits code bound to it, stored only as hashes. It
 // replaces the user's unused tokens of the same kind: every one of them,
 // or, when perTenant is set, only those of tenantID (a user may hold
-// invitations to several tenants at once).
+// invitations to several tenants at once). Under the "code" activation or
+// invitation strategy, the strategy's code expiration replaces ttl.
 func (id *Identity) issueToken(ctx context.Context, tx store.Store, kind, userID, tenantID string, ttl time.Duration, perTenant bool) (*issuedToken, error) {
+	// The activation and invitation strategies may set the lifetime.
+	if strategyTTL, ok, err := id.strategyTTL(ctx, tx, kind); err != nil {
+		return nil, err
+	} else if ok {
+		ttl = strategyTTL
+	}
 	if perTenant {
 		old, err := tx.ListUserOneTimeTokens(ctx, userID, kind)
 		if err != nil {

@@ -131,6 +131,13 @@ func (id *Identity) Login(ctx context.Context, in LoginInput, client ClientInfo)
 	if err != nil {
 		return nil, err
 	}
+	if in.InvitationToken != "" {
+		// An invitation link joins the user to its tenant, which the
+		// token is then issued for.
+		if rec, err = id.joinWithInvite(ctx, u.ID, in.InvitationToken); err != nil {
+			return nil, err
+		}
+	}
 	return id.afterFirstFactor(ctx, rec, []string{AMRPassword}, client)
 }
 
@@ -205,6 +212,11 @@ func (id *Identity) startSession(ctx context.Context, rec *userRecord, tenantID 
 		return nil, err
 	}
 	err = id.store.InTx(ctx, func(tx store.Store) error {
+		// The concurrent-session limit (sessions.go) ends the oldest
+		// sessions this one displaces.
+		if err := id.evictSessions(ctx, tx, rec.user.ID, tenantID, now); err != nil {
+			return err
+		}
 		if err := tx.CreateSession(ctx, sess); err != nil {
 			return err
 		}
@@ -317,6 +329,10 @@ func (id *Identity) Refresh(ctx context.Context, refreshToken, tenantID string, 
 	if !now.Before(rt.ExpiresAt) || !now.Before(sess.ExpiresAt) {
 		return nil, unauthorized(CodeTokenExpired, "refresh token expired")
 	}
+	// The session policy (sessions.go) ends idle and too old sessions.
+	if err := id.checkSessionPolicy(ctx, sess, now, sess.TenantID); err != nil {
+		return nil, err
+	}
 	cfg, err := id.config(ctx)
 	if err != nil {
 		return nil, err
@@ -331,6 +347,12 @@ func (id *Identity) Refresh(ctx context.Context, refreshToken, tenantID string, 
 	target, err := id.refreshTenant(rec, cfg, sess.TenantID, tenantID)
 	if err != nil {
 		return nil, err
+	}
+	if target != sess.TenantID {
+		// Switching tenants: the new tenant's session policy applies too.
+		if err := id.checkSessionPolicy(ctx, sess, now, target); err != nil {
+			return nil, err
+		}
 	}
 	newRefresh, newRT := refreshToken, (*store.RefreshToken)(nil)
 	if cfg.RotateRefreshTokens {
@@ -395,6 +417,11 @@ func (id *Identity) refreshTenant(rec *userRecord, cfg store.EnvConfig, current,
 			return "", forbidden("", "user is not a member of tenant %s", requested)
 		}
 		return requested, nil
+	}
+	// The user's active tenant (switched by SwitchTenant or set by the
+	// environment) wins over the session's.
+	if usable(rec.user.ActiveTenantID) {
+		return rec.user.ActiveTenantID, nil
 	}
 	if usable(current) {
 		return current, nil

@@ -151,9 +151,9 @@ type authzSubject struct {
 type roleIDSource func(ctx context.Context, id *Identity, st store.Store, s authzSubject) ([]string, error)
 
 // roleIDSources are every origin of a user's roles in a tenant; a user's
-// roles are their union. Direct assignment (the membership) is the first;
-// group membership appends its own source here.
-var roleIDSources = []roleIDSource{membershipRoleIDs}
+// roles are their union: direct assignment (the membership) and the user's
+// groups in the tenant (groupRoleIDs).
+var roleIDSources = []roleIDSource{membershipRoleIDs, groupRoleIDs}
 
 // membershipRoleIDs are the roles assigned to the user in the tenant.
 func membershipRoleIDs(ctx context.Context, id *Identity, st store.Store, s authzSubject) ([]string, error) {

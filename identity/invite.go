@@ -348,26 +348,7 @@ func (id *Identity) acceptInvitation(ctx context.Context, in AcceptInvitationInp
 		}
 		amr = []string{AMRPassword}
 	}
-	err = id.store.InTx(ctx, func(tx store.Store) error {
-		now := id.now()
-		if err := tx.ConsumeOneTimeToken(ctx, t.ID, now); err != nil {
-			if errors.Is(err, store.ErrConflict) {
-				return &Error{Kind: ErrInvalidInput, Code: CodeInvalidActivation, Field: "token", Message: "invalid or expired token"}
-			}
-			return err
-		}
-		if hash != "" {
-			if err := tx.PutPassword(ctx, &store.PasswordCredential{UserID: in.UserID, Hash: hash, UpdatedAt: now}); err != nil {
-				return err
-			}
-		}
-		var err error
-		if rec, err = id.loadUser(ctx, tx, in.UserID); err != nil {
-			return err
-		}
-		rec.user.Verified, rec.user.ActiveTenantID, rec.user.UpdatedAt = true, t.TenantID, now
-		return tx.UpdateUser(ctx, rec.user)
-	})
+	rec, err = id.redeemVerification(ctx, t, in.UserID, hash, t.TenantID)
 	if err != nil {
 		return nil, storeErr(err, "user")
 	}

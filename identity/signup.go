@@ -58,7 +58,15 @@ func (id *Identity) signUp(ctx context.Context, in SignUpInput, byUsername bool,
 	if err != nil {
 		return nil, err
 	}
-	if !cfg.AllowSignups {
+	// An invitation link (InvitationToken) signs the user up into its
+	// tenant, with its roles, even while open sign-up is disabled.
+	var inv *store.TenantInvite
+	if in.InvitationToken != "" {
+		if inv, err = id.findInvite(ctx, in.InvitationToken, "invitationToken"); err != nil {
+			return nil, err
+		}
+	}
+	if !cfg.AllowSignups && inv == nil {
 		return nil, forbidden(CodeSignupsDisabled, "sign-up is disabled for this environment")
 	}
 	if in.Provider != "" && in.Provider != "local" {
@@ -77,11 +85,13 @@ func (id *Identity) signUp(ctx context.Context, in SignUpInput, byUsername bool,
 		return nil, invalid("email", "email is required")
 	}
 	tenantIn := CreateTenantInput{Name: in.CompanyName}
-	if strings.TrimSpace(in.CompanyName) == "" {
-		return nil, invalid("companyName", "companyName is required")
-	}
-	if err := tenantIn.validate(); err != nil {
-		return nil, err
+	if inv == nil {
+		if strings.TrimSpace(in.CompanyName) == "" {
+			return nil, invalid("companyName", "companyName is required")
+		}
+		if err := tenantIn.validate(); err != nil {
+			return nil, err
+		}
 	}
 	userIn := CreateUserInput{
 		Email: in.Email, Username: in.Username, Name: in.Name, Password: in.Password, PhoneNumber: in.PhoneNumber,
@@ -111,21 +121,29 @@ func (id *Identity) signUp(ctx context.Context, in SignUpInput, byUsername bool,
 	var rec *userRecord
 	var activation *issuedToken
 	err = id.store.InTx(ctx, func(tx store.Store) error {
-		t, err := id.createTenant(ctx, tx, tenantIn)
-		if err != nil {
-			return err
+		if inv != nil {
+			userIn.TenantID, userIn.RoleIDs = inv.TenantID, inv.RoleIDs
+		} else {
+			t, err := id.createTenant(ctx, tx, tenantIn)
+			if err != nil {
+				return err
+			}
+			userIn.TenantID = t.ID
 		}
-		userIn.TenantID = t.ID
+		var err error
 		if rec, err = id.createUser(ctx, tx, userIn, hash); err != nil {
 			return err
 		}
 		if shouldActivate {
-			activation, err = id.issueToken(ctx, tx, store.TokenActivation, rec.user.ID, t.ID, ActivationTokenTTL, false)
+			activation, err = id.issueToken(ctx, tx, store.TokenActivation, rec.user.ID, userIn.TenantID, ActivationTokenTTL, false)
 		}
 		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	if inv != nil {
+		id.notifyInviteUsed(ctx, inv, rec.user)
 	}
 	res := &SignUpResult{ShouldActivate: shouldActivate, UserID: rec.user.ID, TenantID: userIn.TenantID}
 	if shouldActivate {
@@ -251,8 +269,21 @@ func (id *Identity) activate(ctx context.Context, t *store.OneTimeToken, in Acti
 			return nil, err
 		}
 	}
+	rec, err := id.redeemVerification(ctx, t, in.UserID, hash, "")
+	if err != nil {
+		return nil, storeErr(err, "user")
+	}
+	return id.afterFirstFactor(ctx, rec, []string{AMRPassword}, client)
+}
+
+// redeemVerification consumes the one-time token t that proved the user's
+// mailbox (activation, invitation) and marks the user verified, in one
+// transaction. A non-empty passwordHash becomes the user's password; a
+// non-empty tenantID becomes the active tenant. A token redeemed
+// concurrently by another request is refused.
+func (id *Identity) redeemVerification(ctx context.Context, t *store.OneTimeToken, userID, passwordHash, tenantID string) (*userRecord, error) {
 	var rec *userRecord
-	err = id.store.InTx(ctx, func(tx store.Store) error {
+	err := id.store.InTx(ctx, func(tx store.Store) error {
 		now := id.now()
 		if err := tx.ConsumeOneTimeToken(ctx, t.ID, now); err != nil {
 			if errors.Is(err, store.ErrConflict) {
@@ -260,20 +291,20 @@ func (id *Identity) activate(ctx context.Context, t *store.OneTimeToken, in Acti
 			}
 			return err
 		}
-		if hash != "" {
-			if err := tx.PutPassword(ctx, &store.PasswordCredential{UserID: in.UserID, Hash: hash, UpdatedAt: now}); err != nil {
+		if passwordHash != "" {
+			if err := tx.PutPassword(ctx, &store.PasswordCredential{UserID: userID, Hash: passwordHash, UpdatedAt: now}); err != nil {
 				return err
 			}
 		}
 		var err error
-		if rec, err = id.loadUser(ctx, tx, in.UserID); err != nil {
+		if rec, err = id.loadUser(ctx, tx, userID); err != nil {
 			return err
 		}
 		rec.user.Verified, rec.user.UpdatedAt = true, now
+		if tenantID != "" {
+			rec.user.ActiveTenantID = tenantID
+		}
 		return tx.UpdateUser(ctx, rec.user)
 	})
-	if err != nil {
-		return nil, storeErr(err, "user")
-	}
-	return id.afterFirstFactor(ctx, rec, []string{AMRPassword}, client)
+	return rec, err
 }

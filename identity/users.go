@@ -155,6 +155,7 @@ func (r *userRecord) view(tenantID string) *User {
 	}
 	if m := r.membership(tenantID); m != nil {
 		v.ActivatedForTenant = u.Verified && !m.Disabled
+		v.SubAccountAccessAllowed = m.SubAccountAccess
 	}
 	for _, m := range r.memberships {
 		v.Tenants = append(v.Tenants, UserTenant{TenantID: m.TenantID, Roles: []Role{}, TemporaryExpirationDate: m.ExpiresAt, IsDisabled: m.Disabled})

@@ -63,6 +63,9 @@ type Membership struct {
 	EnvID    string
 	RoleIDs  []string
 	Disabled bool
+	// SubAccountAccess lets the user reach the tenant's sub-accounts
+	// (tenants whose ParentID chain leads to TenantID).
+	SubAccountAccess bool
 	// ExpiresAt is set for temporary users; nil means permanent.
 	ExpiresAt *time.Time
 	CreatedAt time.Time
@@ -249,6 +252,26 @@ type Setting struct {
 	UpdatedAt time.Time
 }
 
+// TenantInvite is an invitation link to a tenant: anyone who holds its token
+// may join the tenant, with RoleIDs, until ExpiresAt. The token is stored
+// only as its SHA-256 hash. A member's personal link names the member in
+// UserID (each member has at most one per tenant); a general link created by
+// the environment leaves UserID empty.
+type TenantInvite struct {
+	ID       string
+	EnvID    string
+	TenantID string
+	UserID   string
+	Hash     []byte
+	RoleIDs  []string
+	// ShouldSendEmail asks for an e-mail to UserID each time someone joins
+	// through the link.
+	ShouldSendEmail bool
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	ExpiresAt       time.Time
+}
+
 // UserEmail is an additional e-mail address of a user; the primary address
 // is User.Email. Every address of an environment, primary or additional,
 // belongs to one user only (compared case-insensitively).
@@ -323,5 +346,54 @@ type Task struct {
 	Status    string
 	Data      string // JSON
 	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Group is a user group of a tenant: a named set of the tenant's members
+// that carries roles. Its members hold its roles, in its tenant, as if the
+// roles were given to them directly. Name is unique per tenant, compared
+// case-insensitively.
+type Group struct {
+	ID          string
+	EnvID       string
+	TenantID    string
+	Name        string
+	Description string
+	Color       string
+	Metadata    string // stringified JSON object, "" when unset
+	RoleIDs     []string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// GroupMember places a user in a group. The user is a member of the group's
+// tenant: removing the user from the tenant removes it from the tenant's
+// groups.
+type GroupMember struct {
+	GroupID   string
+	UserID    string
+	TenantID  string
+	CreatedAt time.Time
+}
+
+// ApplicationUser assigns a user, as a member of one of its tenants, to an
+// application (identified by the application's id, an opaque string).
+// Removing the user from the tenant removes the assignment.
+type ApplicationUser struct {
+	EnvID     string
+	AppID     string
+	UserID    string
+	TenantID  string
+	CreatedAt time.Time
+}
+
+// ApplicationActiveTenant is the tenant a user works in within one
+// application, one of the user's own tenants. Removing the user from the
+// tenant removes the choice.
+type ApplicationActiveTenant struct {
+	EnvID     string
+	UserID    string
+	AppID     string
+	TenantID  string
 	UpdatedAt time.Time
 }

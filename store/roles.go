@@ -97,7 +97,8 @@ type RoleStore interface {
 	// is taken by another role in (r.EnvID, r.TenantID).
 	UpdateRole(ctx context.Context, r *Role) error
 	// DeleteRole removes the role, its permission links and its id from
-	// every membership's RoleIDs, all together; ErrNotFound if absent.
+	// every membership's and every group's RoleIDs, all together;
+	// ErrNotFound if absent.
 	DeleteRole(ctx context.Context, envID, id string) error
 	// ListRoleMemberships returns the memberships of envID whose RoleIDs
 	// hold roleID, oldest first.

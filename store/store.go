@@ -64,11 +64,15 @@ type TenantStore interface {
 	GetTenant(ctx context.Context, envID, id string) (*Tenant, error)
 	// UpdateTenant replaces the stored tenant; ErrNotFound if absent.
 	UpdateTenant(ctx context.Context, t *Tenant) error
-	// DeleteTenant removes the tenant and its memberships; ErrNotFound if
-	// absent.
+	// DeleteTenant removes the tenant with its memberships (and what removing
+	// them removes), groups and invites; ErrNotFound if absent.
 	DeleteTenant(ctx context.Context, envID, id string) error
 	// ListTenants returns the tenants of envID, oldest first.
 	ListTenants(ctx context.Context, envID string) ([]Tenant, error)
+	// ListChildTenants returns the tenants of envID whose ParentID is
+	// parentID (its direct sub-accounts), oldest first; parentID "" lists
+	// the top-level tenants. An unknown parent has no children.
+	ListChildTenants(ctx context.Context, envID, parentID string) ([]Tenant, error)
 }
 
 // UserStore keeps users.
@@ -90,10 +94,94 @@ type UserStore interface {
 	// ErrConflict if the new e-mail or username is taken by another user,
 	// or the new e-mail is an additional e-mail (UserEmail) of any user.
 	UpdateUser(ctx context.Context, u *User) error
-	// DeleteUser removes the user with its memberships, password, sessions,
-	// refresh tokens, additional e-mails, phone numbers and MFA devices;
-	// ErrNotFound if absent.
+	// DeleteUser removes the user with its memberships (and what removing
+	// them removes), password, sessions, refresh tokens, additional
+	// e-mails, phone numbers, MFA devices and tenant invites; ErrNotFound if
+	// absent.
 	DeleteUser(ctx context.Context, envID, id string) error
+	// ListUsers returns one page of the users q selects, in q's order, and
+	// how many users q selects in all (ignoring Limit and Offset).
+	ListUsers(ctx context.Context, q UserQuery) (users []User, total int, err error)
+}
+
+// UserSort names the key ListUsers orders by. Users with equal keys are
+// ordered by id, in the same direction, so the order is total.
+type UserSort string
+
+// The keys ListUsers orders by.
+const (
+	// SortUsersByCreatedAt orders by User.CreatedAt (the default).
+	SortUsersByCreatedAt UserSort = "createdAt"
+	// SortUsersByName orders by User.Name compared ASCII-case-insensitively
+	// ("a" and "A" are equal, "é" and "É" are not; SQLite's NOCASE).
+	SortUsersByName UserSort = "name"
+	// SortUsersByEmail orders by the lower-cased e-mail ("" first).
+	SortUsersByEmail UserSort = "email"
+	// SortUsersByID orders by User.ID.
+	SortUsersByID UserSort = "id"
+	// SortUsersByVerified orders by User.Verified (false first).
+	SortUsersByVerified UserSort = "verified"
+	// SortUsersByLocked orders by User.Locked (false first).
+	SortUsersByLocked UserSort = "isLocked"
+	// SortUsersByProvider orders by User.Provider.
+	SortUsersByProvider UserSort = "provider"
+	// SortUsersByTenant orders by User.ActiveTenantID.
+	SortUsersByTenant UserSort = "tenantId"
+)
+
+// MinSearchLength is the fewest characters a phrase-search string of
+// UserQuery must have to match anything.
+const MinSearchLength = 3
+
+// UserQuery selects, orders and pages the users of an environment for
+// ListUsers. Every filter that is set must hold (they are ANDed); an empty
+// filter selects everything.
+type UserQuery struct {
+	EnvID string
+	// TenantIDs keeps users with a membership (in any state) in at least
+	// one of these tenants.
+	TenantIDs []string
+	// IDs keeps users whose id is one of these.
+	IDs []string
+	// ExternalIDs keeps users whose ExternalID is one of these.
+	ExternalIDs []string
+	// EmailPrefix and UsernamePrefix keep users whose e-mail / username
+	// starts with the prefix, compared case-insensitively (Unicode lower
+	// case, as e-mails are compared everywhere).
+	EmailPrefix    string
+	UsernamePrefix string
+	// PhonePrefix keeps users whose PhoneNumber starts with it, exactly.
+	PhonePrefix string
+	// NamePrefix keeps users whose Name starts with it, compared
+	// ASCII-case-insensitively, like the name order.
+	NamePrefix string
+	// HideInvisible drops users whose Invisible flag is set.
+	HideInvisible bool
+
+	// Phrase search over each user's e-mail, name, username, phone number
+	// and external id. A string "occurs" in a user when it is a
+	// case-insensitive substring of one of those fields (within one field:
+	// never spanning two). Strings shorter than MinSearchLength characters
+	// never occur.
+	//
+	// Contains keeps users in which every string occurs; Optional, when
+	// not empty, keeps users in which at least one occurs; Excludes drops
+	// users in which any occurs.
+	Contains []string
+	Optional []string
+	Excludes []string
+	// Approximate also ignores diacritics when comparing ("jose" occurs in
+	// "José").
+	Approximate bool
+
+	// SortBy is the order ("" is SortUsersByCreatedAt); Descending
+	// reverses it.
+	SortBy     UserSort
+	Descending bool
+	// Limit caps how many users are returned (≤ 0: no cap); Offset skips
+	// that many first.
+	Limit  int
+	Offset int
 }
 
 // MembershipStore keeps which users belong to which tenants.
@@ -103,12 +191,20 @@ type MembershipStore interface {
 	PutMembership(ctx context.Context, m *Membership) error
 	// GetMembership returns the membership of userID in tenantID.
 	GetMembership(ctx context.Context, userID, tenantID string) (*Membership, error)
-	// DeleteMembership removes it; ErrNotFound if absent.
+	// DeleteMembership removes it, and with it the user's place in the
+	// tenant's groups, the user's application assignments in the tenant and
+	// the applications' choice of the tenant as the user's active one;
+	// ErrNotFound if absent.
 	DeleteMembership(ctx context.Context, userID, tenantID string) error
 	// ListUserMemberships returns userID's memberships, oldest first.
 	ListUserMemberships(ctx context.Context, userID string) ([]Membership, error)
 	// ListTenantMemberships returns tenantID's memberships, oldest first.
 	ListTenantMemberships(ctx context.Context, tenantID string) ([]Membership, error)
+	// ListUsersMemberships returns the memberships of every user in
+	// userIDs (unknown ids have none): grouped by user, each user's oldest
+	// first, as ListUserMemberships orders them; the groups in no
+	// particular order.
+	ListUsersMemberships(ctx context.Context, userIDs []string) ([]Membership, error)
 }
 
 // CredentialStore keeps password hashes.
@@ -134,6 +230,14 @@ type SessionStore interface {
 	// ListUserSessions returns userID's sessions (revoked included), newest
 	// first.
 	ListUserSessions(ctx context.Context, userID string) ([]Session, error)
+	// ListActiveUserSessions returns userID's sessions that are not revoked
+	// and whose ExpiresAt is after at, newest first (as ListUserSessions).
+	ListActiveUserSessions(ctx context.Context, userID string, at time.Time) ([]Session, error)
+	// RevokeUserSessions sets RevokedAt to at on every session of userID
+	// that is not revoked yet, except session exceptID ("" spares none),
+	// and returns how many it revoked. A user without sessions (or unknown)
+	// is not an error: it revokes none.
+	RevokeUserSessions(ctx context.Context, userID, exceptID string, at time.Time) (int, error)
 }
 
 // RefreshTokenStore keeps refresh tokens by hash.
@@ -184,6 +288,30 @@ type OneTimeTokenStore interface {
 	// DeleteOneTimeToken removes token id, used or not; ErrNotFound if
 	// absent.
 	DeleteOneTimeToken(ctx context.Context, id string) error
+}
+
+// TenantInviteStore keeps tenant invitation links.
+type TenantInviteStore interface {
+	// CreateTenantInvite inserts inv. ErrConflict if its id or hash exists,
+	// or if inv.UserID is set and that user already has an invite to
+	// inv.TenantID; ErrNotFound if the tenant, or the user when UserID is
+	// set, does not exist in inv.EnvID.
+	CreateTenantInvite(ctx context.Context, inv *TenantInvite) error
+	// GetTenantInvite returns invite id of envID.
+	GetTenantInvite(ctx context.Context, envID, id string) (*TenantInvite, error)
+	// GetTenantInviteByHash returns the invite whose token hash is hash.
+	GetTenantInviteByHash(ctx context.Context, hash []byte) (*TenantInvite, error)
+	// GetUserTenantInvite returns userID's invite to tenantID.
+	GetUserTenantInvite(ctx context.Context, envID, tenantID, userID string) (*TenantInvite, error)
+	// UpdateTenantInvite replaces the stored invite's RoleIDs,
+	// ShouldSendEmail, UpdatedAt and ExpiresAt (the rest never changes);
+	// ErrNotFound if absent.
+	UpdateTenantInvite(ctx context.Context, inv *TenantInvite) error
+	// DeleteTenantInvite removes invite id; ErrNotFound if absent.
+	DeleteTenantInvite(ctx context.Context, envID, id string) error
+	// ListTenantInvites returns every invite of envID, expired ones
+	// included, oldest first.
+	ListTenantInvites(ctx context.Context, envID string) ([]TenantInvite, error)
 }
 
 // SettingStore keeps named configuration documents per environment and
@@ -287,6 +415,65 @@ type TaskStore interface {
 	UpdateTask(ctx context.Context, t *Task) error
 }
 
+// GroupStore keeps user groups and their members. Groups are reached
+// through their tenant: a group id under another tenant is not found.
+type GroupStore interface {
+	// CreateGroup inserts g; ErrNotFound if its tenant does not exist in
+	// g.EnvID, ErrConflict if the id exists or the name is taken in the
+	// tenant (case-insensitively).
+	CreateGroup(ctx context.Context, g *Group) error
+	// GetGroup returns group id of tenantID.
+	GetGroup(ctx context.Context, tenantID, id string) (*Group, error)
+	// UpdateGroup replaces the stored group (matched by ID and TenantID),
+	// keeping its members; ErrNotFound if absent, ErrConflict if the new
+	// name is taken by another group of the tenant.
+	UpdateGroup(ctx context.Context, g *Group) error
+	// DeleteGroup removes the group and its members; ErrNotFound if absent.
+	DeleteGroup(ctx context.Context, tenantID, id string) error
+	// ListGroups returns tenantID's groups, oldest first (ties by id).
+	ListGroups(ctx context.Context, tenantID string) ([]Group, error)
+	// AddGroupMembers adds each of userIDs to group groupID of tenantID as
+	// of at; a user already in the group stays as it was. It is all or
+	// nothing: ErrNotFound, with nobody added, if the group does not exist
+	// or one of the users is not a member of the tenant.
+	AddGroupMembers(ctx context.Context, tenantID, groupID string, userIDs []string, at time.Time) error
+	// RemoveGroupMembers removes each of userIDs from the group, skipping
+	// users not in it; ErrNotFound if the group does not exist.
+	RemoveGroupMembers(ctx context.Context, tenantID, groupID string, userIDs []string) error
+	// ListGroupMembers returns the members of group groupID of tenantID,
+	// oldest first (ties by user id); none for an unknown group.
+	ListGroupMembers(ctx context.Context, tenantID, groupID string) ([]GroupMember, error)
+	// ListUserGroups returns the groups of tenantID that userID belongs
+	// to, oldest first (ties by id).
+	ListUserGroups(ctx context.Context, tenantID, userID string) ([]Group, error)
+}
+
+// ApplicationStore keeps which users are assigned to which applications, and
+// each user's active tenant per application.
+type ApplicationStore interface {
+	// PutApplicationUser assigns a.UserID, as a member of a.TenantID, to
+	// application a.AppID. An existing assignment stays as it was (its
+	// CreatedAt is kept). ErrNotFound if the user is not a member of the
+	// tenant in a.EnvID.
+	PutApplicationUser(ctx context.Context, a *ApplicationUser) error
+	// DeleteApplicationUser removes the assignment of userID in tenantID
+	// to appID; ErrNotFound if absent.
+	DeleteApplicationUser(ctx context.Context, appID, userID, tenantID string) error
+	// ListApplicationUsers returns the assignments to appID in envID,
+	// oldest first (ties by user id, then tenant id).
+	ListApplicationUsers(ctx context.Context, envID, appID string) ([]ApplicationUser, error)
+	// ListUserApplications returns userID's assignments, oldest first
+	// (ties by application id, then tenant id).
+	ListUserApplications(ctx context.Context, userID string) ([]ApplicationUser, error)
+	// PutApplicationActiveTenant inserts or replaces the active tenant of
+	// a.UserID in application a.AppID; ErrNotFound if the user is not a
+	// member of a.TenantID in a.EnvID.
+	PutApplicationActiveTenant(ctx context.Context, a *ApplicationActiveTenant) error
+	// ListApplicationActiveTenants returns userID's active tenants, by
+	// application id.
+	ListApplicationActiveTenants(ctx context.Context, userID string) ([]ApplicationActiveTenant, error)
+}
+
 // Store composes every capability a backend provides.
 type Store interface {
 	EnvironmentStore
@@ -300,6 +487,9 @@ type Store interface {
 	SigningKeyStore
 	OneTimeTokenStore
 	SettingStore
+	GroupStore
+	ApplicationStore
+	TenantInviteStore
 	RoleStore
 	PermissionStore
 	PermissionCategoryStore

@@ -1,8 +1,8 @@
 // The official browser client, @frontegg/rest-api, unmodified, against yolk's
-// example server: sign-up, login, me, refresh with rotation, logout, and the
-// user lifecycle (invitations, activation codes, profile updates), the
-// identifiers (usernames, profile phone numbers, e-mail change), and the
-// password reset and change.
+// example server: sign-up, login, me, refresh with rotation, tenant switch,
+// logout, the user lifecycle (invitations, activation codes, profile
+// updates), the identifiers (usernames, profile phone numbers, e-mail
+// change), and the password reset and change.
 import { jar, rawFetch, setPageOrigin } from './helpers/browser-env.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -264,6 +264,52 @@ describe('@frontegg/rest-api against yolk', () => {
     });
   });
 
+  /** An environment (vendor) token from POST /auth/vendor. */
+  async function vendorToken() {
+    const auth = await rawFetch(`${server.baseUrl}/auth/vendor`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId: server.clientId, secret: server.secret }),
+    });
+    assert.equal(auth.status, 200, `POST /auth/vendor -> ${auth.status}`);
+    return (await auth.json()).token;
+  }
+
+  test('tenant switch: api.tenants.switchTenant, then refreshTokenV3 issues a token for the new tenant', async (t) => {
+    if (!needs(t, s.session2, 'a loginv2 session')) return;
+    await traced(async () => {
+      // Vendor side: add the user to a second tenant (created on the fly).
+      const second = `interop-second-${Date.now()}`;
+      const add = await rawFetch(`${server.baseUrl}/identity/resources/users/v1/${s.userId}/tenant`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-access-token': await vendorToken() },
+        body: JSON.stringify({ tenantId: second, skipInviteEmail: true }),
+      });
+      assert.equal(add.status, 201, `POST /identity/resources/users/v1/{userId}/tenant -> ${add.status}: ${await add.text()}`);
+
+      // The browser client switches (PUT users/v1/tenant), then refreshes.
+      await api.tenants.switchTenant({ tenantId: second });
+      let res = await api.auth.refreshTokenV3();
+      let claims = jwtPayload(res.user.accessToken);
+      assert.equal(claims.tenantId, second, 'tenantId of the access token after switchTenant + refresh');
+      assert.ok(claims.tenantIds.includes(second) && claims.tenantIds.includes(s.tenantId), `tenantIds: ${JSON.stringify(claims.tenantIds)}`);
+      assert.equal(res.activeTenant?.tenantId, second, 'users/v3/me/tenants activeTenant after the switch');
+      assert.ok(res.tenants.some((x) => x.tenantId === second), 'users/v3/me/tenants lists the new tenant');
+
+      // A tenant the user does not belong to is refused, and changes nothing.
+      await expectRefusal(api.tenants.switchTenant({ tenantId: `not-mine-${Date.now()}` }), [403], 'switchTenant to a foreign tenant');
+      res = await api.auth.refreshTokenV3();
+      assert.equal(jwtPayload(res.user.accessToken).tenantId, second, 'tenant after a refused switch');
+
+      // And back.
+      await api.tenants.switchTenant({ tenantId: s.tenantId });
+      res = await api.auth.refreshTokenV3();
+      claims = jwtPayload(res.user.accessToken);
+      assert.equal(claims.tenantId, s.tenantId, 'tenantId after switching back');
+      s.session2 = { ...refreshCookie() };
+    });
+  });
+
   test('logout: api.auth.logout', async (t) => {
     if (!needs(t, s.session2, 'a loginv2 session')) return;
     await traced(async () => {
@@ -469,6 +515,70 @@ describe('@frontegg/rest-api against yolk', () => {
     });
   });
 
+  test('sessions: api.auth getCurrentUserSessions, deleteSessionForUser, deleteAllSessionsForUser, session configurations', async (t) => {
+    if (!needs(t, s.userId, 'a signed-up user')) return;
+    await traced(async () => {
+      // Two earlier logins in other browsers, then this browser's own.
+      freshBrowser();
+      await api.auth.login({ email, password });
+      const first = { ...refreshCookie() };
+      freshBrowser();
+      await api.auth.login({ email, password });
+      const second = { ...refreshCookie() };
+      freshBrowser();
+      const me = await api.auth.login({ email, password });
+      const mine = { ...refreshCookie() };
+      const sid = jwtPayload(me.accessToken).sid;
+
+      const sessions = await api.auth.getCurrentUserSessions();
+      assert.ok(Array.isArray(sessions) && sessions.length >= 3, `users/sessions/v1/me must list the live sessions: ${JSON.stringify(sessions)}`);
+      const current = sessions.filter((x) => x.current);
+      assert.equal(current.length, 1, `exactly one session is current: ${JSON.stringify(sessions)}`);
+      assert.equal(current[0].id, sid, 'the current session is the access token\'s (sid)');
+      for (const x of sessions) {
+        assert.ok(x.id && x.createdAt && x.expires && typeof x.ipAddress === 'string' && typeof x.userAgent === 'string', `ISessionResponse fields: ${JSON.stringify(x)}`);
+        assert.ok(!Number.isNaN(Date.parse(x.expires)) && Date.parse(x.expires) > Date.now(), `expires is a future date: ${x.expires}`);
+      }
+
+      // End one other session: its refresh token is refused from then on.
+      const other = sessions.find((x) => !x.current);
+      await api.auth.deleteSessionForUser(other.id);
+      const after = await api.auth.getCurrentUserSessions();
+      assert.ok(!after.some((x) => x.id === other.id), 'the deleted session is no longer listed');
+      await expectRefusal(api.auth.deleteSessionForUser('no-such-session'), [404], 'deleting an unknown session');
+
+      // Session policy: read the defaults, save, read back, restore.
+      const defaults = await api.auth.getSessionConfigurations();
+      for (const k of ['sessionIdleTimeoutConfiguration', 'sessionTimeoutConfiguration', 'sessionConcurrentConfiguration']) {
+        assert.equal(typeof defaults[k]?.isActive, 'boolean', `getSessionConfigurations ${k}.isActive: ${JSON.stringify(defaults)}`);
+      }
+      await api.auth.createOrUpdateSessionConfigrations({
+        sessionIdleTimeoutConfiguration: { isActive: true, timeout: 3600 },
+        sessionConcurrentConfiguration: { isActive: true, maxSessions: 100 },
+      });
+      const saved = await api.auth.getSessionConfigurations();
+      assert.deepEqual(saved.sessionIdleTimeoutConfiguration, { isActive: true, timeout: 3600 }, 'idle timeout read back');
+      assert.deepEqual(saved.sessionConcurrentConfiguration, { isActive: true, maxSessions: 100 }, 'concurrent limit read back');
+      await expectRefusal(api.auth.createOrUpdateSessionConfigrations({ sessionIdleTimeoutConfiguration: { isActive: true, timeout: 5 } }), [400], 'a timeout under 60 seconds');
+      await api.auth.createOrUpdateSessionConfigrations({
+        sessionIdleTimeoutConfiguration: defaults.sessionIdleTimeoutConfiguration,
+        sessionConcurrentConfiguration: defaults.sessionConcurrentConfiguration,
+      });
+
+      // End all the others: this browser stays signed in, the rest do not.
+      await api.auth.deleteAllSessionsForUser();
+      const left = await api.auth.getCurrentUserSessions();
+      assert.deepEqual(left.map((x) => x.id), [sid], `only the current session is left: ${JSON.stringify(left)}`);
+      for (const [name, c] of [['first', first], ['second', second]]) {
+        jar.put(c);
+        await expectRefusal(api.auth.refreshToken(), REFUSED, `refresh of the ${name} other session after deleteAllSessionsForUser`);
+      }
+      jar.put(mine);
+      const again = await api.auth.refreshToken();
+      assert.ok(again.accessToken, 'the current session still refreshes');
+    });
+  });
+
   /** The newest six-digit code sent (by e-mail or SMS) to address, from /dev/outbox. */
   async function lastCode(address) {
     const outbox = await rawFetch(`${server.baseUrl}/dev/outbox`);
@@ -539,6 +649,51 @@ describe('@frontegg/rest-api against yolk', () => {
       // Change back, so later steps keep using the original address.
       await api.teams.updateEmail(email);
       await api.teams.verifyEmail(email, await lastCode(email));
+    });
+  });
+
+  test('groups: api.groups create, get, update, users, roles, delete; api.users.getUsersGroups (the tenant\'s Admin)', async (t) => {
+    if (!needs(t, s.userId, 'a signed-up user')) return;
+    await traced(async () => {
+      freshBrowser();
+      await api.auth.login({ email, password });
+      const name = `Interop group ${Date.now()}`;
+      const g = await api.groups.createGroup({ name, color: '#336699', description: 'made by the official client', metadata: '{"k":1}' });
+      assert.ok(g.id, `createGroup answered without id: ${JSON.stringify(g)}`);
+      assert.equal(g.name, name, 'createGroup name');
+      assert.equal(g.managedBy, 'frontegg', 'createGroup managedBy');
+      await expectRefusal(api.groups.createGroup({ name: name.toUpperCase() }), [409], 'a second group with the same name');
+
+      await api.groups.addUsersToGroup(g.id, { userIds: [s.userId] });
+      const authz = await api.auth.getUserAuthorization();
+      const roleId = authz.roles?.[0]?.id;
+      assert.ok(roleId, `the signed-up user holds a role: ${JSON.stringify(authz)}`);
+      await api.groups.addRolesToGroup(g.id, { roleIds: [roleId] });
+
+      const got = await api.groups.getGroupById({ groupId: g.id }, { _groupsRelations: 'rolesAndUsers' });
+      assert.ok(got.users?.some((u) => u.id === s.userId && u.email === email), `group users: ${JSON.stringify(got.users)}`);
+      assert.ok(got.roles?.some((r) => r.id === roleId), `group roles: ${JSON.stringify(got.roles)}`);
+      const list = await api.groups.getGroups({ _groupsRelations: 'users' });
+      assert.ok(list.groups?.some((x) => x.id === g.id), `getGroups: ${JSON.stringify(list)}`);
+      const some = await api.groups.getGroupsByIds({ groupsIds: [g.id, 'no-such-group'] }, { _groupsRelations: 'roles' });
+      assert.deepEqual(some.groups?.map((x) => x.id), [g.id], 'getGroupsByIds');
+      const upd = await api.groups.updateGroup({ groupId: g.id, description: 'changed' });
+      assert.equal(upd.description, 'changed', 'updateGroup description');
+      assert.equal(upd.name, name, 'updateGroup keeps the name');
+      const ug = await api.users.getUsersGroups({ ids: [s.userId] });
+      assert.ok(
+        Array.isArray(ug) && ug.some((x) => x.userId === s.userId && x.groupIds.includes(g.id)),
+        `users/v3/groups: ${JSON.stringify(ug)}`,
+      );
+
+      await api.groups.deleteRolesFromGroup(g.id, { roleIds: [roleId] });
+      await api.groups.deleteUsersFromGroup(g.id, { userIds: [s.userId] });
+      const emptied = await api.groups.getGroupById({ groupId: g.id });
+      assert.deepEqual([emptied.users?.length, emptied.roles?.length], [0, 0], `group after removals: ${JSON.stringify(emptied)}`);
+      await api.groups.deleteGroup(g.id);
+      await expectRefusal(api.groups.getGroupById({ groupId: g.id }), [404], 'a deleted group');
+      // The groups configuration is the vendor's.
+      await expectRefusal(api.groups.getGroupConfiguration(), [403], 'groups configuration with a user token');
     });
   });
 

@@ -211,6 +211,14 @@ func (s *Store) DeleteRole(ctx context.Context, envID, id string) error {
 			c.RoleIDs = slices.DeleteFunc(c.RoleIDs, func(v string) bool { return v == id })
 			st.members[k] = c
 		}
+		for k, g := range st.groups {
+			if g.EnvID != envID || !slices.Contains(g.RoleIDs, id) {
+				continue
+			}
+			c := cpGroup(g)
+			c.RoleIDs = slices.DeleteFunc(c.RoleIDs, func(v string) bool { return v == id })
+			st.groups[k] = c
+		}
 		delete(st.rbac.roleByKey, roleKey(r.EnvID, r.TenantID, r.Key))
 		delete(st.rbac.roles, id)
 		st.rbac.rolesByEnv.remove(envID, id)

@@ -49,6 +49,10 @@ func (st *state) deleteMembership(userID, tenantID string) bool {
 	delete(st.members, k)
 	st.membersByUser.remove(userID, tenantID)
 	st.membersByTenant.remove(tenantID, userID)
+	for _, groupID := range st.groupsOfMember.ids(k) {
+		st.removeGroupMember(groupID, userID, tenantID)
+	}
+	st.deleteMemberApps(userID, tenantID)
 	return true
 }
 
@@ -222,4 +226,48 @@ func (s *Store) ListUserSessions(ctx context.Context, userID string) ([]store.Se
 		return nil
 	})
 	return out, err
+}
+
+// ListActiveUserSessions returns userID's sessions that are not revoked
+// and whose ExpiresAt is after at, newest first.
+func (s *Store) ListActiveUserSessions(ctx context.Context, userID string, at time.Time) ([]store.Session, error) {
+	var out []store.Session
+	err := s.read(ctx, func(st *state) error {
+		var ids []string
+		for _, id := range st.sessionsByUser.ids(userID) {
+			if x, ok := st.sessions[id]; ok && x.RevokedAt == nil && x.ExpiresAt.After(at) {
+				ids = append(ids, id)
+			}
+		}
+		out = list(st.sessions, ids,
+			func(x *store.Session) time.Time { return x.CreatedAt },
+			func(x *store.Session) string { return x.ID }, cpSession, true)
+		return nil
+	})
+	return out, err
+}
+
+// RevokeUserSessions sets RevokedAt to at on userID's sessions not yet
+// revoked, except exceptID, and returns how many it revoked.
+func (s *Store) RevokeUserSessions(ctx context.Context, userID, exceptID string, at time.Time) (int, error) {
+	at = normTime(at)
+	n := 0
+	err := s.write(ctx, func(st *state) error {
+		n = 0
+		for _, id := range st.sessionsByUser.ids(userID) {
+			old, ok := st.sessions[id]
+			if !ok || id == exceptID || old.RevokedAt != nil {
+				continue
+			}
+			c := *old
+			c.RevokedAt = &at
+			st.sessions[id] = &c
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
 }

@@ -20,8 +20,9 @@ type state struct {
 	envByClient map[string]string // client id → env id
 	configs     map[string]*store.EnvConfig
 
-	tenants      map[string]*store.Tenant
-	tenantsByEnv index // env id → tenant ids
+	tenants         map[string]*store.Tenant
+	tenantsByEnv    index // env id → tenant ids
+	tenantsByParent index // scopedKey(env, parent id) → tenant ids
 
 	users      map[string]*store.User
 	userByMail map[string]string // scopedKey(env, lower(email)) → user id
@@ -49,7 +50,28 @@ type state struct {
 
 	settings map[string]*store.Setting // settingKey(env, tenant, name)
 
-	rbac rbacState // roles, permissions, permission categories
+	groups         map[string]*store.Group
+	groupsByTenant index                         // tenant id → group ids
+	groupByName    map[string]string             // foldKey(tenant, name) → group id
+	groupMembers   map[string]*store.GroupMember // scopedKey(group, user)
+	membersByGroup index                         // group id → user ids
+	groupsOfMember index                         // scopedKey(user, tenant) → group ids
+
+	appUsers         map[string]*store.ApplicationUser // appUserKey(app, user, tenant)
+	appUsersByApp    index                             // scopedKey(env, app) → appUserKeys
+	appUsersByUser   index                             // user id → appUserKeys
+	appUsersByMember index                             // scopedKey(user, tenant) → appUserKeys
+
+	appActive         map[string]*store.ApplicationActiveTenant // scopedKey(user, app)
+	appActiveByUser   index                                     // user id → app ids
+	appActiveByMember index                                     // scopedKey(user, tenant) → app ids
+	rbac              rbacState                                 // roles, permissions, permission categories
+	invites           map[string]*store.TenantInvite
+	inviteByHash      map[string]string // hex(hash) → invite id
+	inviteByMember    map[string]string // scopedKey(tenant, user) → invite id
+	invitesByEnv      index             // env id → invite ids
+	invitesByTenant   index             // tenant id → invite ids
+	invitesByCreator  index             // user id → invite ids
 
 	emails       map[string]*store.UserEmail // additional e-mails by id
 	emailByKey   map[string]string           // foldKey(env, email) → e-mail id
@@ -71,6 +93,7 @@ func newState() *state {
 		configs:          map[string]*store.EnvConfig{},
 		tenants:          map[string]*store.Tenant{},
 		tenantsByEnv:     index{},
+		tenantsByParent:  index{},
 		users:            map[string]*store.User{},
 		userByMail:       map[string]string{},
 		userByName:       map[string]string{},
@@ -89,6 +112,27 @@ func newState() *state {
 		ottByHash:        map[string]string{},
 		ottsByUser:       index{},
 		settings:         map[string]*store.Setting{},
+
+		groups:            map[string]*store.Group{},
+		groupsByTenant:    index{},
+		groupByName:       map[string]string{},
+		groupMembers:      map[string]*store.GroupMember{},
+		membersByGroup:    index{},
+		groupsOfMember:    index{},
+		appUsers:          map[string]*store.ApplicationUser{},
+		appUsersByApp:     index{},
+		appUsersByUser:    index{},
+		appUsersByMember:  index{},
+		appActive:         map[string]*store.ApplicationActiveTenant{},
+		appActiveByUser:   index{},
+		appActiveByMember: index{},
+
+		invites:          map[string]*store.TenantInvite{},
+		inviteByHash:     map[string]string{},
+		inviteByMember:   map[string]string{},
+		invitesByEnv:     index{},
+		invitesByTenant:  index{},
+		invitesByCreator: index{},
 		rbac:             newRBACState(),
 		emails:           map[string]*store.UserEmail{},
 		emailByKey:       map[string]string{},
@@ -111,6 +155,7 @@ func (st *state) clone() *state {
 		configs:          maps.Clone(st.configs),
 		tenants:          maps.Clone(st.tenants),
 		tenantsByEnv:     st.tenantsByEnv.clone(),
+		tenantsByParent:  st.tenantsByParent.clone(),
 		users:            maps.Clone(st.users),
 		userByMail:       maps.Clone(st.userByMail),
 		userByName:       maps.Clone(st.userByName),
@@ -129,6 +174,27 @@ func (st *state) clone() *state {
 		ottByHash:        maps.Clone(st.ottByHash),
 		ottsByUser:       st.ottsByUser.clone(),
 		settings:         maps.Clone(st.settings),
+
+		groups:            maps.Clone(st.groups),
+		groupsByTenant:    st.groupsByTenant.clone(),
+		groupByName:       maps.Clone(st.groupByName),
+		groupMembers:      maps.Clone(st.groupMembers),
+		membersByGroup:    st.membersByGroup.clone(),
+		groupsOfMember:    st.groupsOfMember.clone(),
+		appUsers:          maps.Clone(st.appUsers),
+		appUsersByApp:     st.appUsersByApp.clone(),
+		appUsersByUser:    st.appUsersByUser.clone(),
+		appUsersByMember:  st.appUsersByMember.clone(),
+		appActive:         maps.Clone(st.appActive),
+		appActiveByUser:   st.appActiveByUser.clone(),
+		appActiveByMember: st.appActiveByMember.clone(),
+
+		invites:          maps.Clone(st.invites),
+		inviteByHash:     maps.Clone(st.inviteByHash),
+		inviteByMember:   maps.Clone(st.inviteByMember),
+		invitesByEnv:     st.invitesByEnv.clone(),
+		invitesByTenant:  st.invitesByTenant.clone(),
+		invitesByCreator: st.invitesByCreator.clone(),
 		rbac:             st.rbac.clone(),
 		emails:           maps.Clone(st.emails),
 		emailByKey:       maps.Clone(st.emailByKey),
@@ -281,6 +347,16 @@ func cpOTT(t *store.OneTimeToken) *store.OneTimeToken {
 	c.CreatedAt = normTime(t.CreatedAt)
 	c.ExpiresAt = normTime(t.ExpiresAt)
 	c.UsedAt = normTimePtr(t.UsedAt)
+	return &c
+}
+
+func cpInvite(inv *store.TenantInvite) *store.TenantInvite {
+	c := *inv
+	c.Hash = bytes.Clone(inv.Hash)
+	c.RoleIDs = slices.Clone(inv.RoleIDs)
+	c.CreatedAt = normTime(inv.CreatedAt)
+	c.UpdatedAt = normTime(inv.UpdatedAt)
+	c.ExpiresAt = normTime(inv.ExpiresAt)
 	return &c
 }
 

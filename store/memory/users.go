@@ -17,6 +17,7 @@ func (s *Store) CreateTenant(ctx context.Context, t *store.Tenant) error {
 		}
 		st.tenants[c.ID] = c
 		st.tenantsByEnv.add(c.EnvID, c.ID)
+		st.tenantsByParent.add(scopedKey(c.EnvID, c.ParentID), c.ID)
 		return nil
 	})
 }
@@ -49,26 +50,37 @@ func (s *Store) GetTenant(ctx context.Context, envID, id string) (*store.Tenant,
 func (s *Store) UpdateTenant(ctx context.Context, t *store.Tenant) error {
 	c := cpTenant(t)
 	return s.write(ctx, func(st *state) error {
-		if _, err := st.tenant(c.EnvID, c.ID); err != nil {
+		old, err := st.tenant(c.EnvID, c.ID)
+		if err != nil {
 			return err
 		}
+		st.tenantsByParent.remove(scopedKey(old.EnvID, old.ParentID), old.ID)
+		st.tenantsByParent.add(scopedKey(c.EnvID, c.ParentID), c.ID)
 		st.tenants[c.ID] = c
 		return nil
 	})
 }
 
-// DeleteTenant removes the tenant and its memberships; ErrNotFound if
-// absent.
+// DeleteTenant removes the tenant with its memberships, groups and invites;
+// ErrNotFound if absent.
 func (s *Store) DeleteTenant(ctx context.Context, envID, id string) error {
 	return s.write(ctx, func(st *state) error {
-		if _, err := st.tenant(envID, id); err != nil {
+		t, err := st.tenant(envID, id)
+		if err != nil {
 			return err
 		}
 		for _, userID := range st.membersByTenant.ids(id) {
 			st.deleteMembership(userID, id)
 		}
+		for _, groupID := range st.groupsByTenant.ids(id) {
+			st.deleteGroup(st.groups[groupID])
+		}
+		for _, inviteID := range st.invitesByTenant.ids(id) {
+			st.deleteInvite(inviteID)
+		}
 		delete(st.tenants, id)
 		st.tenantsByEnv.remove(envID, id)
+		st.tenantsByParent.remove(scopedKey(envID, t.ParentID), id)
 		return nil
 	})
 }
@@ -207,8 +219,8 @@ func (s *Store) UpdateUser(ctx context.Context, u *store.User) error {
 }
 
 // DeleteUser removes the user with its memberships, password, sessions,
-// refresh tokens, one-time tokens, additional e-mails and phone numbers;
-// ErrNotFound if absent.
+// refresh tokens, one-time tokens, additional e-mails, phone numbers, MFA
+// devices and tenant invites; ErrNotFound if absent.
 func (s *Store) DeleteUser(ctx context.Context, envID, id string) error {
 	return s.write(ctx, func(st *state) error {
 		u, err := st.user(envID, id)
@@ -224,6 +236,9 @@ func (s *Store) DeleteUser(ctx context.Context, envID, id string) error {
 		}
 		for _, tid := range st.ottsByUser.ids(id) {
 			st.deleteOTT(tid)
+		}
+		for _, inviteID := range st.invitesByCreator.ids(id) {
+			st.deleteInvite(inviteID)
 		}
 		for _, eid := range st.emailsByUser.ids(id) {
 			st.deleteUserEmail(eid)

@@ -22,6 +22,7 @@ type pragmaState struct {
 	busyTimeout int
 	synchronous int
 	queryOnly   int
+	tempStore   int
 }
 
 func readPragmas(t *testing.T, ctx context.Context, c *sql.Conn) pragmaState {
@@ -36,6 +37,7 @@ func readPragmas(t *testing.T, ctx context.Context, c *sql.Conn) pragmaState {
 		{"PRAGMA busy_timeout", &p.busyTimeout},
 		{"PRAGMA synchronous", &p.synchronous},
 		{"PRAGMA query_only", &p.queryOnly},
+		{"PRAGMA temp_store", &p.tempStore},
 	} {
 		if err := c.QueryRowContext(ctx, q.sql).Scan(q.dest); err != nil {
 			t.Fatalf("%s: %v", q.sql, err)
@@ -75,7 +77,8 @@ func TestPragmasFile(t *testing.T) {
 	defer s.Close()
 
 	// synchronous NORMAL is 1.
-	writer := pragmaState{journalMode: "wal", foreignKeys: 1, busyTimeout: 5000, synchronous: 1, queryOnly: 0}
+	// temp_store MEMORY is 2.
+	writer := pragmaState{journalMode: "wal", foreignKeys: 1, busyTimeout: 5000, synchronous: 1, queryOnly: 0, tempStore: 2}
 	for i, got := range poolPragmas(t, ctx, s.wdb, 1) {
 		if got != writer {
 			t.Errorf("writer connection %d: %+v, want %+v", i, got, writer)
@@ -103,7 +106,7 @@ func TestPragmasMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	want := pragmaState{journalMode: "memory", foreignKeys: 1, busyTimeout: 250, synchronous: 1}
+	want := pragmaState{journalMode: "memory", foreignKeys: 1, busyTimeout: 250, synchronous: 1, tempStore: 2}
 	if got := poolPragmas(t, ctx, s.wdb, 1)[0]; got != want {
 		t.Errorf("memory connection: %+v, want %+v", got, want)
 	}

@@ -9,14 +9,14 @@ import (
 	"github.com/yolkauth/yolk/store"
 )
 
-const membershipColumns = `user_id, tenant_id, env_id, role_ids, disabled, expires_at, created_at, updated_at`
+const membershipColumns = `user_id, tenant_id, env_id, role_ids, disabled, sub_account_access, expires_at, created_at, updated_at`
 
 func scanMembership(sc scanner) (*store.Membership, error) {
 	var m store.Membership
 	var roles string
 	var expires sql.NullInt64
 	var created, updated int64
-	if err := sc.Scan(&m.UserID, &m.TenantID, &m.EnvID, &roles, &m.Disabled, &expires, &created, &updated); err != nil {
+	if err := sc.Scan(&m.UserID, &m.TenantID, &m.EnvID, &roles, &m.Disabled, &m.SubAccountAccess, &expires, &created, &updated); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(roles), &m.RoleIDs); err != nil {
@@ -41,11 +41,12 @@ func (s *Store) PutMembership(ctx context.Context, m *store.Membership) error {
 		return fmt.Errorf("sqlite: put membership: %w", err)
 	}
 	_, err = s.exec(ctx, "put membership",
-		`INSERT INTO memberships (`+membershipColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		`INSERT INTO memberships (`+membershipColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		 ON CONFLICT (user_id, tenant_id) DO UPDATE SET env_id = excluded.env_id,
-			role_ids = excluded.role_ids, disabled = excluded.disabled, expires_at = excluded.expires_at,
+			role_ids = excluded.role_ids, disabled = excluded.disabled,
+			sub_account_access = excluded.sub_account_access, expires_at = excluded.expires_at,
 			created_at = excluded.created_at, updated_at = excluded.updated_at`,
-		m.UserID, m.TenantID, m.EnvID, roles, m.Disabled, nullMicros(m.ExpiresAt),
+		m.UserID, m.TenantID, m.EnvID, roles, m.Disabled, m.SubAccountAccess, nullMicros(m.ExpiresAt),
 		micros(m.CreatedAt), micros(m.UpdatedAt))
 	return err
 }

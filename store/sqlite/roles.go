@@ -200,6 +200,13 @@ func (s *Store) DeleteRole(ctx context.Context, envID, id string) error {
 				(SELECT user_id, tenant_id FROM membership_roles WHERE role_id = ?1)`, id, envID); err != nil {
 			return err
 		}
+		if _, err := tx.exec(ctx, "delete role",
+			`UPDATE user_groups SET role_ids =
+				(SELECT json_group_array(j.value) FROM json_each(user_groups.role_ids) j WHERE j.value IS NOT ?1)
+			 WHERE env_id = ?2 AND EXISTS (SELECT 1 FROM json_each(user_groups.role_ids) j WHERE j.value = ?1)`,
+			id, envID); err != nil {
+			return err
+		}
 		return tx.execOne(ctx, "delete role", `DELETE FROM roles WHERE id = ? AND env_id = ?`, id, envID)
 	})
 }

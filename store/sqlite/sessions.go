@@ -69,6 +69,27 @@ func (s *Store) ListUserSessions(ctx context.Context, userID string) ([]store.Se
 		`SELECT `+sessionColumns+` FROM sessions WHERE user_id = ? ORDER BY created_at DESC, rowid DESC`, userID)
 }
 
+// ListActiveUserSessions returns userID's sessions that are not revoked and
+// whose ExpiresAt is after at, newest first. The partial index
+// sessions_user_active (migration 0012) keeps revoked sessions out of the
+// scan.
+func (s *Store) ListActiveUserSessions(ctx context.Context, userID string, at time.Time) ([]store.Session, error) {
+	return list(ctx, s.r, "list active user sessions", scanSession,
+		`SELECT `+sessionColumns+` FROM sessions
+		WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ?
+		ORDER BY created_at DESC, rowid DESC`, userID, micros(at))
+}
+
+// RevokeUserSessions sets RevokedAt to at on userID's sessions not yet
+// revoked, except exceptID, in one statement, and returns how many it
+// revoked.
+func (s *Store) RevokeUserSessions(ctx context.Context, userID, exceptID string, at time.Time) (int, error) {
+	n, err := s.exec(ctx, "revoke user sessions",
+		`UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND id <> ?`,
+		micros(at), userID, exceptID)
+	return int(n), err
+}
+
 const refreshColumns = `id, session_id, env_id, hash, created_at, expires_at, used_at, rotation`
 
 func scanRefreshToken(sc scanner) (*store.RefreshToken, error) {

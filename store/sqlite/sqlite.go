@@ -155,6 +155,10 @@ func pragmas(cfg config, file, readOnly bool) string {
 		fmt.Sprintf("_pragma=busy_timeout(%d)", cfg.busyTimeout.Milliseconds()),
 		"_pragma=foreign_keys(1)",
 		"_pragma=synchronous(NORMAL)",
+		// Statement journals (a statement that fires triggers or foreign
+		// key actions inside a transaction keeps one) and temporary
+		// b-trees stay in memory instead of temporary files.
+		"_pragma=temp_store(MEMORY)",
 	}
 	if file {
 		q = append(q, "_pragma=journal_mode(WAL)")

@@ -12,14 +12,15 @@ var membershipTests = []test{
 		e := f.env()
 		u, tn := f.user(e.ID), f.tenant(e.ID)
 		m := &store.Membership{
-			UserID:    u.ID,
-			TenantID:  tn.ID,
-			EnvID:     e.ID,
-			RoleIDs:   []string{"role-b", "role-a", "role-c"},
-			Disabled:  true,
-			ExpiresAt: ptr(at(48*time.Hour + 31*time.Microsecond)),
-			CreatedAt: at(5*time.Second + 5*time.Microsecond),
-			UpdatedAt: at(6 * time.Second),
+			UserID:           u.ID,
+			TenantID:         tn.ID,
+			EnvID:            e.ID,
+			RoleIDs:          []string{"role-b", "role-a", "role-c"},
+			Disabled:         true,
+			SubAccountAccess: true,
+			ExpiresAt:        ptr(at(48*time.Hour + 31*time.Microsecond)),
+			CreatedAt:        at(5*time.Second + 5*time.Microsecond),
+			UpdatedAt:        at(6 * time.Second),
 		}
 		allSet(t, m)
 		want := clone(m)
