@@ -106,6 +106,26 @@ func TestPasswordConfigEnforcedEverywhere(t *testing.T) {
 	}
 }
 
+func TestSignUpThroughInvitationLinkObeysTheTenantsConfig(t *testing.T) {
+	e := newTestEnv(t)
+	ctx := context.Background()
+	tn := e.tenant(t, "Strict")
+	if _, err := e.id.SavePasswordConfig(ctx, vendor(tn.ID), identity.PasswordConfigInput{MinLength: ptr(30)}); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := e.id.CreateTenantInvite(ctx, identity.CreateTenantInviteInput{TenantID: tn.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := identity.SignUpInput{Email: "joiner@example.com", Password: testPassword, InvitationToken: inv.Token}
+	_, err = e.id.SignUp(ctx, in, identity.ClientInfo{})
+	wantField(t, err, "password")
+	in.Password = "a passphrase of thirty characters"
+	if _, err := e.id.SignUp(ctx, in, identity.ClientInfo{}); err != nil {
+		t.Fatalf("sign-up with a password the tenant accepts: %v", err)
+	}
+}
+
 func TestUserPasswordConfigIsStrictest(t *testing.T) {
 	e := newTestEnv(t)
 	ctx := context.Background()

@@ -101,9 +101,13 @@ func (id *Identity) signUp(ctx context.Context, in SignUpInput, byUsername bool,
 		return nil, err
 	}
 	if in.Password != "" {
-		// The tenant is new: the environment's password configuration
-		// applies.
-		if err := id.checkPasswordRules(ctx, id.store, "password", in.Password, nil); err != nil {
+		// The password configuration of the tenant an invitation link
+		// joins, else (a new tenant) the environment's.
+		var tenantIDs []string
+		if inv != nil {
+			tenantIDs = []string{inv.TenantID}
+		}
+		if err := id.checkPasswordRules(ctx, id.store, "password", in.Password, tenantIDs); err != nil {
 			return nil, err
 		}
 	}
