@@ -253,3 +253,85 @@ func (s *testServer) loginWithOK(t testing.TB, email, password string) (map[stri
 	r := s.loginWith(t, email, password).want(t, http.StatusOK)
 	return r.object(t), r
 }
+
+// FuzzPasswordConfig posts arbitrary bytes as the environment's password
+// configuration: the answer is never a server error; it is either the
+// saved configuration, within its bounds, or a 400 error. A password
+// checked against whatever was saved never gets a server error either.
+func FuzzPasswordConfig(f *testing.F) {
+	for _, seed := range []string{
+		`{"minLength":10,"minOptionalTestsToPass":2,"optionalTests":{"requireNumbers":true,"requireUppercase":true}}`,
+		`{"allowPassphrases":true,"minPhraseLength":20,"maxLength":64}`,
+		`{"requiredTests":{"checkThreeRepeatedChars":true}}`,
+		`{"minLength":1e30}`, `{"maxLength":-1}`, `{"minOptionalTestsToPass":4}`,
+		`{"optionalTests":null}`, `{"optionalTests":[]}`, `{"blockPwnedPasswords":true}`,
+		`{}`, `[]`, `null`, ``, `{`,
+	} {
+		f.Add([]byte(seed), "Correct-Horse 9")
+	}
+	s := newTestServer(f)
+	vendor := s.vendorToken(f)
+	userID, _ := s.createUser(f, testUserEmail)
+	link, err := s.id.GeneratePasswordResetLink(context.Background(), userID)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body []byte, password string) {
+		r := s.do(t, http.MethodPost, "/resources/configurations/v1/password", body, bearer(vendor))
+		switch r.code {
+		case http.StatusCreated:
+			m := r.object(t)
+			minLen, _ := m["minLength"].(float64)
+			maxLen, _ := m["maxLength"].(float64)
+			opt, _ := m["minOptionalTestsToPass"].(float64)
+			if minLen < 1 || maxLen < minLen || maxLen > identity.MaxPasswordLength || opt < 0 || opt > 4 {
+				t.Fatalf("saved config %s from body %q is out of bounds", r.body, body)
+			}
+		case http.StatusBadRequest:
+			r.wantError(t, http.StatusBadRequest)
+		default:
+			t.Fatalf("status %d for body %q: %s", r.code, body, r.body)
+		}
+		// The reset checks password against the saved rules; the token is
+		// not used up unless the password passes, so reset it each time.
+		res := s.do(t, http.MethodPost, "/resources/users/v1/passwords/reset/verify", map[string]any{"userId": userID, "token": link.Token, "password": password})
+		if res.code >= 500 {
+			t.Fatalf("status %d checking %q: %s", res.code, password, res.body)
+		}
+		if res.code == http.StatusCreated {
+			if link, err = s.id.GeneratePasswordResetLink(context.Background(), userID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
+
+// FuzzPasswordResetRequest posts arbitrary bytes to the reset request: the
+// answer is never a server error, and it is the same empty object for every
+// well-formed request, whoever it names.
+func FuzzPasswordResetRequest(f *testing.F) {
+	for _, seed := range []string{
+		`{"email":"ann@example.com"}`, `{"email":"nobody@example.com"}`,
+		`{"identifier":"ann","identifierType":"username"}`,
+		`{"identifier":"+15551234567","identifierType":"phoneNumber"}`,
+		`{"identifier":"x","identifierType":"fax"}`, `{"email":7}`,
+		`{}`, `[]`, `null`, ``, `{`,
+	} {
+		f.Add([]byte(seed))
+	}
+	s := newTestServer(f)
+	s.createUser(f, testUserEmail)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		r := s.do(t, http.MethodPost, "/resources/users/v1/passwords/reset", body)
+		switch r.code {
+		case http.StatusCreated:
+			if string(r.body) != "{}" {
+				t.Fatalf("answer %s to body %q; want {}", r.body, body)
+			}
+		case http.StatusBadRequest:
+			r.wantError(t, http.StatusBadRequest)
+		default:
+			t.Fatalf("status %d for body %q: %s", r.code, body, r.body)
+		}
+	})
+}
