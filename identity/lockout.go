@@ -135,7 +135,7 @@ func (id *Identity) lockoutFor(ctx context.Context, userID string) (policy.Locko
 	if err != nil {
 		return policy.Lockout{}, err
 	}
-	ps, err := effectiveForTenants[LockoutPolicy](ctx, id, id.store, tenantIDs, settingLockoutPolicy)
+	ps, _, err := effectiveForTenants[LockoutPolicy](ctx, id, id.store, tenantIDs, settingLockoutPolicy)
 	if err != nil {
 		return policy.Lockout{}, err
 	}

@@ -316,30 +316,37 @@ func effectiveScoped[T any](ctx context.Context, id *Identity, st store.Store, t
 	return inherited, nil
 }
 
-// effectiveForTenants returns the policy document in force for each of
-// tenantIDs (the environment's alone when there are none), without
-// duplicates or the scopes that have none.
-func effectiveForTenants[T any](ctx context.Context, id *Identity, st store.Store, tenantIDs []string, name string) ([]*T, error) {
-	scopes := tenantIDs
-	if len(scopes) == 0 {
-		scopes = []string{""}
+// effectiveForTenants returns the policy documents in force for tenantIDs
+// (the environment alone when there are none): each tenant's own, else the
+// environment's (once). missing reports that some scope has neither.
+func effectiveForTenants[T any](ctx context.Context, id *Identity, st store.Store, tenantIDs []string, name string) (docs []*T, missing bool, err error) {
+	env, err := loadSetting[*T](ctx, id, st, "", name, nil)
+	if err != nil {
+		return nil, false, err
 	}
-	var out []*T
-	seenEnv := false
-	for _, t := range scopes {
-		own, inherited, err := loadScoped[T](ctx, id, st, t, name)
+	if len(tenantIDs) == 0 {
+		if env == nil {
+			return nil, true, nil
+		}
+		return []*T{env}, false, nil
+	}
+	envAdded := false
+	for _, t := range tenantIDs {
+		own, err := loadSetting[*T](ctx, id, st, t, name, nil)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		switch {
 		case own != nil:
-			out = append(out, own)
-		case inherited != nil && !seenEnv:
-			seenEnv = true
-			out = append(out, inherited)
+			docs = append(docs, own)
+		case env == nil:
+			missing = true
+		case !envAdded:
+			envAdded = true
+			docs = append(docs, env)
 		}
 	}
-	return out, nil
+	return docs, missing, nil
 }
 
 // checkScopeTenant makes sure the tenant a principal's policy change is for
@@ -369,13 +376,13 @@ func userTenantIDs(ctx context.Context, st store.Store, userID string) ([]string
 // tenantIDs must satisfy (the environment's alone for none); the default
 // when none was saved.
 func (id *Identity) passwordConfigs(ctx context.Context, st store.Store, tenantIDs []string) ([]*PasswordConfig, error) {
-	cs, err := effectiveForTenants[PasswordConfig](ctx, id, st, tenantIDs, settingPasswordConfig)
+	cs, missing, err := effectiveForTenants[PasswordConfig](ctx, id, st, tenantIDs, settingPasswordConfig)
 	if err != nil {
 		return nil, err
 	}
 	// A scope without a configuration of its own or the environment's
 	// follows the default.
-	if len(cs) < max(len(tenantIDs), 1) {
+	if missing {
 		d := DefaultPasswordConfig()
 		cs = append(cs, &d)
 	}
@@ -626,7 +633,7 @@ func checkPolicyMode(what string, create, own, inherited bool) error {
 // historySize is how many passwords the history policies in force for a
 // member of tenantIDs remember (the largest enabled size; 0 for none).
 func (id *Identity) historySize(ctx context.Context, st store.Store, tenantIDs []string) (int, error) {
-	ps, err := effectiveForTenants[PasswordHistoryPolicy](ctx, id, st, tenantIDs, settingPasswordHistory)
+	ps, _, err := effectiveForTenants[PasswordHistoryPolicy](ctx, id, st, tenantIDs, settingPasswordHistory)
 	if err != nil {
 		return 0, err
 	}
@@ -791,7 +798,7 @@ func (id *Identity) SavePasswordRotationConfig(ctx context.Context, p *Principal
 // passwordAge decides whether the password of a member of tenantIDs, set
 // at setAt, has expired under the strictest expiration policy in force.
 func (id *Identity) passwordAge(ctx context.Context, st store.Store, tenantIDs []string, setAt time.Time) (policy.PasswordAge, error) {
-	cs, err := effectiveForTenants[PasswordRotationConfig](ctx, id, st, tenantIDs, settingPasswordRotation)
+	cs, _, err := effectiveForTenants[PasswordRotationConfig](ctx, id, st, tenantIDs, settingPasswordRotation)
 	if err != nil || len(cs) == 0 {
 		return policy.PasswordAge{}, err
 	}

@@ -126,6 +126,31 @@ func TestSignUpThroughInvitationLinkObeysTheTenantsConfig(t *testing.T) {
 	}
 }
 
+func TestEnvironmentConfigBindsMembersOfSeveralTenants(t *testing.T) {
+	// The environment's configuration, weaker than the default here, is
+	// the one in force for a user whose tenants have none of their own:
+	// the default does not come back because there are several tenants.
+	e := newTestEnv(t)
+	ctx := context.Background()
+	if _, err := e.id.SavePasswordConfig(ctx, vendor(""), identity.PasswordConfigInput{MinLength: ptr(4)}); err != nil {
+		t.Fatal(err)
+	}
+	u := e.user(t, "two@example.com")
+	other := e.tenant(t, "Other")
+	e.invite(t, other.ID, identity.InviteUserInput{Email: u.Email, SkipInviteEmail: true})
+	c, err := e.id.GetUserPasswordConfig(ctx, u.ID)
+	if err != nil || c.MinLength != 4 {
+		t.Fatalf("GetUserPasswordConfig = %+v, %v; want the environment's minLength 4", c, err)
+	}
+	link, err := e.id.GeneratePasswordResetLink(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.id.ResetPassword(ctx, identity.ResetPasswordInput{UserID: u.ID, Token: link.Token, Password: "abcde"}); err != nil {
+		t.Fatalf("a 5-character password under minLength 4: %v", err)
+	}
+}
+
 func TestUserPasswordConfigIsStrictest(t *testing.T) {
 	e := newTestEnv(t)
 	ctx := context.Background()
