@@ -11,7 +11,6 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/alexedwards/argon2id"
@@ -56,7 +55,7 @@ type Identity struct {
 
 	// bg tracks the background work of identity/password_reset.go; bgSem
 	// bounds how much runs at once.
-	bg    sync.WaitGroup
+	bg    backgroundWork
 	bgSem chan struct{}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/yolkauth/yolk/delivery"
@@ -46,13 +47,58 @@ const backgroundTimeout = time.Minute
 // maxBackground is how many background jobs run at once; more wait.
 const maxBackground = 16
 
+// backgroundWork counts background jobs in flight; idle is closed when the
+// count drops to zero. Unlike a sync.WaitGroup it may be waited on while
+// new jobs start.
+type backgroundWork struct {
+	mu   sync.Mutex
+	n    int
+	idle chan struct{}
+}
+
+func (b *backgroundWork) start() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.n == 0 {
+		b.idle = make(chan struct{})
+	}
+	b.n++
+}
+
+func (b *backgroundWork) done() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.n--
+	if b.n == 0 {
+		close(b.idle)
+	}
+}
+
+// wait returns once no job is in flight, or ctx ends.
+func (b *backgroundWork) wait(ctx context.Context) error {
+	for {
+		b.mu.Lock()
+		if b.n == 0 {
+			b.mu.Unlock()
+			return nil
+		}
+		idle := b.idle
+		b.mu.Unlock()
+		select {
+		case <-idle:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
 // background runs fn apart from the request that asked for it — detached
 // from its cancellation, bounded by backgroundTimeout — so that what fn
 // finds and how long it takes stay out of the answer. Failures are logged.
 func (id *Identity) background(ctx context.Context, what string, fn func(ctx context.Context) error) {
-	id.bg.Add(1)
+	id.bg.start()
 	go func() {
-		defer id.bg.Done()
+		defer id.bg.done()
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), backgroundTimeout)
 		defer cancel()
 		select {
@@ -74,19 +120,7 @@ func (id *Identity) background(ctx context.Context, what string, fn func(ctx con
 // their message in the background, so that the answer does not reveal
 // whether an account exists; tests call Drain before reading an outbox,
 // and a server may call it on shutdown.
-func (id *Identity) Drain(ctx context.Context) error {
-	done := make(chan struct{})
-	go func() {
-		id.bg.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+func (id *Identity) Drain(ctx context.Context) error { return id.bg.wait(ctx) }
 
 // PasswordResetInput asks for a password reset (ResetPasswordDto). The
 // user is named by Identifier of IdentifierType ("email", "phoneNumber",

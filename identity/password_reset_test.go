@@ -2,10 +2,12 @@ package identity_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/yolkauth/yolk/delivery"
 	"github.com/yolkauth/yolk/identity"
 	"github.com/yolkauth/yolk/store"
 	"github.com/yolkauth/yolk/tokens"
@@ -272,5 +274,43 @@ func TestGeneratedResetLinkIsTheSameMechanism(t *testing.T) {
 	}
 	if err := e.id.ResetPassword(ctx, identity.ResetPasswordInput{UserID: u.ID, Token: link.Token, Password: "generated new"}); err != nil {
 		t.Fatalf("a generated reset token must work with ResetPassword: %v", err)
+	}
+}
+
+// gateMailer holds every e-mail until released.
+type gateMailer struct {
+	release chan struct{}
+	sent    chan delivery.Email
+}
+
+func (g *gateMailer) SendEmail(ctx context.Context, m delivery.Email) error {
+	select {
+	case <-g.release:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	g.sent <- m
+	return nil
+}
+
+func TestResetRequestDoesNotWaitForDelivery(t *testing.T) {
+	e := newTestEnv(t)
+	g := &gateMailer{release: make(chan struct{}), sent: make(chan delivery.Email, 1)}
+	e.id = e.newIdentity(t, identity.WithMailer(g))
+	ctx := context.Background()
+	u := e.user(t, "slow@example.com")
+	// The mailer blocks, yet the request answers.
+	if err := e.id.RequestPasswordReset(ctx, identity.PasswordResetInput{Email: u.Email}); err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer cancel()
+	if err := e.id.Drain(short); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Drain with the delivery blocked = %v, want the context's deadline", err)
+	}
+	close(g.release)
+	e.drain(t)
+	if m := <-g.sent; m.To != u.Email || m.Subject != "Reset your password" {
+		t.Fatalf("delivered %+v", m)
 	}
 }
