@@ -548,18 +548,8 @@ func (id *Identity) ChangePassword(ctx context.Context, p *Principal, in ChangeP
 		if _, err := tx.DeleteUserOneTimeTokens(ctx, userID, store.TokenPasswordReset); err != nil {
 			return err
 		}
-		ss, err := tx.ListUserSessions(ctx, userID)
-		if err != nil {
-			return err
-		}
-		for _, s := range ss {
-			if s.RevokedAt == nil && s.ID != keep {
-				if err := tx.RevokeSession(ctx, s.ID, id.now()); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+		_, err := tx.RevokeUserSessions(ctx, userID, keep, id.now())
+		return err
 	})
 	if err != nil {
 		return storeErr(err, "user")
