@@ -33,6 +33,8 @@ func routeTable() []Route {
 		userQueryRoutes,
 		tenantInviteRoutes,
 		sessionRoutes,
+		passwordRoutes,
+		lockoutRoutes,
 		// The accounts API (NewAccounts).
 		tenantRoutes,
 		subTenantRoutes,

@@ -234,7 +234,8 @@ func (id *Identity) GenerateActivationLink(ctx context.Context, userID string) (
 
 // GeneratePasswordResetLink issues a password-reset token for the user and
 // returns it with its link, without sending an e-mail. Earlier reset tokens
-// stop working; the token expires after PasswordResetTokenTTL.
+// stop working; the token expires after PasswordResetTokenTTL and is used
+// with ResetPassword.
 func (id *Identity) GeneratePasswordResetLink(ctx context.Context, userID string) (*GeneratedLink, error) {
 	var secret string
 	err := id.store.InTx(ctx, func(tx store.Store) error {
@@ -242,12 +243,11 @@ func (id *Identity) GeneratePasswordResetLink(ctx context.Context, userID string
 			return storeErr(err, "user "+userID)
 		}
 		var err error
-		secret, err = id.newOneTimeToken(ctx, tx, store.TokenPasswordReset, userID, "", PasswordResetTokenTTL)
+		secret, err = id.issuePasswordReset(ctx, tx, userID, id.newID())
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	link := id.appLink(pathResetPassword, url.Values{"userId": {userID}, "token": {secret}})
-	return &GeneratedLink{Link: link, Token: secret, UserID: userID}, nil
+	return &GeneratedLink{Link: id.passwordResetLink(userID, secret), Token: secret, UserID: userID}, nil
 }

@@ -3,8 +3,10 @@ package identity
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
+	"github.com/yolkauth/yolk/policy"
 	"github.com/yolkauth/yolk/store"
 	"github.com/yolkauth/yolk/tokens"
 )
@@ -46,6 +48,18 @@ type AuthResponse struct {
 	// an HttpOnly cookie, a Go caller passes it back in
 	// ClientInfo.RememberDeviceToken.
 	RememberDevice *RememberedDevice `json:"-"`
+
+	// --- Password expiration (identity/passwords.go) ---
+
+	// ResetPasswordToken is set, instead of tokens, when the user's
+	// password has expired: the login page asks for a new password and
+	// sends it with this token to ResetPassword.
+	ResetPasswordToken string `json:"resetPasswordToken,omitempty"`
+	// PasswordExpiresIn, in minutes, is set when the password expires
+	// within the notification period of the expiration policy
+	// (NotificationPeriod minutes), or has expired (0).
+	PasswordExpiresIn  *int `json:"passwordExpiresIn,omitempty"`
+	NotificationPeriod int  `json:"notificationPeriod,omitempty"`
 }
 
 // ClientInfo describes where a request came from; it is recorded on the
@@ -96,12 +110,22 @@ func (id *Identity) Login(ctx context.Context, in LoginInput, client ClientInfo)
 	if err := id.checkCaptcha(ctx, in.RecaptchaToken, in.Email, client.IP); err != nil {
 		return nil, err
 	}
-	u, ok, err := id.checkPassword(ctx, find, in.Password)
+	u, _, ok, err := id.checkPassword(ctx, find, in.Password)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
+		if u != nil {
+			// The lockout policy (lockout.go) counts the wrong password;
+			// the one that locks the user answers like any other.
+			if _, err := id.countPasswordFailure(ctx, u); err != nil {
+				return nil, err
+			}
+		}
 		return nil, errBadCredentials()
+	}
+	if err := id.resetPasswordFailures(ctx, id.store, u.ID); err != nil {
+		return nil, err
 	}
 	rec, err := id.loadUser(ctx, id.store, u.ID)
 	if err != nil {
@@ -166,6 +190,17 @@ func (id *Identity) startSession(ctx context.Context, rec *userRecord, tenantID 
 	if err != nil {
 		return nil, err
 	}
+	// A password login under a password expiration policy: an expired
+	// password gets a reset token instead of a session.
+	var age policy.PasswordAge
+	if slices.Contains(amr, AMRPassword) {
+		if age, err = id.loginPasswordAge(ctx, rec); err != nil {
+			return nil, err
+		}
+		if age.Expired {
+			return id.expiredPasswordResponse(ctx, rec)
+		}
+	}
 	now := id.now()
 	refreshTTL := time.Duration(cfg.DefaultRefreshTokenExpiration) * time.Second
 	sess := &store.Session{
@@ -199,7 +234,15 @@ func (id *Identity) startSession(ctx context.Context, rec *userRecord, tenantID 
 		return nil, storeErr(err, "user")
 	}
 	rec.user.LastLogin, rec.user.ActiveTenantID = &now, tenantID
-	return id.tokenResponse(ctx, cfg, rec, sess, refresh)
+	res, err := id.tokenResponse(ctx, cfg, rec, sess, refresh)
+	if err != nil {
+		return nil, err
+	}
+	if age.Warn {
+		minutes := int(age.ExpiresIn / time.Minute)
+		res.PasswordExpiresIn, res.NotificationPeriod = &minutes, int(age.Notify/time.Minute)
+	}
+	return res, nil
 }
 
 func (id *Identity) newRefreshToken(sess *store.Session, now time.Time, ttl time.Duration) (string, *store.RefreshToken, error) {

@@ -56,27 +56,35 @@ func verificationCodeHash(tokenID, code string) []byte {
 // token id (the handle a client sends back with the code) and the code.
 func (id *Identity) newVerificationCode(ctx context.Context, tx store.Store, kind, userID, tenantID string,
 	data verificationCodeData, same func(verificationCodeData) bool) (tokenID, code string, err error) {
+	tokenID = id.newID()
+	code, err = id.newVerificationCodeWithID(ctx, tx, tokenID, kind, userID, tenantID, data, same)
+	return tokenID, code, err
+}
+
+// newVerificationCodeWithID is newVerificationCode for a token id chosen
+// by the caller (one it handed out before the code existed).
+func (id *Identity) newVerificationCodeWithID(ctx context.Context, tx store.Store, tokenID, kind, userID, tenantID string,
+	data verificationCodeData, same func(verificationCodeData) bool) (code string, err error) {
 	if err := id.retireVerificationCodes(ctx, tx, kind, userID, same); err != nil {
-		return "", "", err
+		return "", err
 	}
 	code, err = tokens.NewCode(id.rand, CodeDigits)
 	if err != nil {
-		return "", "", err
+		return "", err
 	}
 	b, err := json.Marshal(data)
 	if err != nil {
-		return "", "", err
+		return "", err
 	}
-	tokenID = id.newID()
 	now := id.now()
 	err = tx.CreateOneTimeToken(ctx, &store.OneTimeToken{
 		ID: tokenID, EnvID: id.envID, Kind: kind, UserID: userID, TenantID: tenantID,
 		Hash: verificationCodeHash(tokenID, code), Data: string(b), CreatedAt: now, ExpiresAt: now.Add(VerificationCodeTTL),
 	})
 	if err != nil {
-		return "", "", err
+		return "", err
 	}
-	return tokenID, code, nil
+	return code, nil
 }
 
 // retireVerificationCodes marks userID's unused codes of kind whose data matches same

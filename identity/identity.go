@@ -50,7 +50,13 @@ type Identity struct {
 	webauthnCfg *mfa.WebAuthnConfig
 	webauthn    *mfa.WebAuthn
 	captcha     CaptchaVerifier
+	breached    BreachedPasswordChecker
 	tplMemo     *templateCache
+
+	// bg tracks the background work of identity/password_reset.go; bgSem
+	// bounds how much runs at once.
+	bg    backgroundWork
+	bgSem chan struct{}
 }
 
 // Option configures an Identity.
@@ -169,6 +175,7 @@ func New(st store.Store, opts ...Option) (*Identity, error) {
 		appURL:  "http://localhost:8080",
 		keyBits: 2048,
 		hasher:  newPasswordHasher(DefaultArgon2Params),
+		bgSem:   make(chan struct{}, maxBackground),
 	}
 	for _, o := range opts {
 		if err := o(id); err != nil {

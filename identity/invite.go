@@ -159,6 +159,11 @@ func (id *Identity) inviteUser(ctx context.Context, tenantID string, in InviteUs
 	if err := cin.validate(); err != nil {
 		return nil, err
 	}
+	if cin.Password != "" {
+		if err := id.checkPasswordRules(ctx, id.store, "password", cin.Password, []string{tenantID}); err != nil {
+			return nil, err
+		}
+	}
 	if err := id.checkTemporaryExpiration(ctx, "expirationInSeconds", in.ExpirationInSeconds, true); err != nil {
 		return nil, err
 	}
@@ -335,7 +340,7 @@ func (id *Identity) acceptInvitation(ctx context.Context, in AcceptInvitationInp
 		if hasPassword {
 			return nil, invalid("password", "the user already has a password; sign in with it after accepting")
 		}
-		if err := checkPasswordRules("password", in.Password); err != nil {
+		if err := id.checkPasswordRules(ctx, id.store, "password", in.Password, rec.tenantIDs()); err != nil {
 			return nil, err
 		}
 		if hash, err = id.hasher.hash(ctx, in.Password); err != nil {

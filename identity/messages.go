@@ -62,6 +62,14 @@ func unlockEmail(u *store.User, link string, ttl time.Duration) delivery.Email {
 	return delivery.Email{To: u.Email, Subject: "Unlock your account", Text: text}
 }
 
+// passwordResetEmail carries the link that lets u choose a new password.
+func passwordResetEmail(u *store.User, link string, ttl time.Duration) delivery.Email {
+	text := fmt.Sprintf("Hello%s,\n\nWe received a request to reset the password of your account. Choose a new password by opening this link:\n\n%s\n\n"+
+		"The link is valid for %s and works once. If you did not ask for a reset, ignore this message: your password stays as it is.\n",
+		greetingName(u), link, humanDuration(ttl))
+	return delivery.Email{To: u.Email, Subject: "Reset your password", Text: text}
+}
+
 // sendActivation e-mails the activation link (and code) to u.
 func (id *Identity) sendActivation(ctx context.Context, u *store.User, tok *issuedToken) {
 	link := id.appLink(pathActivate, url.Values{"userId": {u.ID}, "token": {tok.secret}})

@@ -217,54 +217,16 @@ func (id *Identity) userDevice(ctx context.Context, userID, deviceID, kind strin
 // error to answer: wrong (a wrong-code error on field) or, once locked, a
 // lockout.
 func (id *Identity) countMFAFailure(ctx context.Context, userID string, wrong error) error {
-	now := id.now()
-	hash := tokens.HashSecret("mfa-failures\x00" + id.envID + "\x00" + userID)
-	n := 0
-	for try := 0; try < 3 && n == 0; try++ {
-		t, err := id.store.GetOneTimeTokenByHash(ctx, kindMFAFailures, hash)
-		switch {
-		case err == nil && now.Before(t.ExpiresAt):
-			if n, err = id.store.IncrementOneTimeTokenAttempts(ctx, t.ID); err != nil {
-				return err
-			}
-		case err == nil || errors.Is(err, store.ErrNotFound):
-			if err == nil {
-				// The window passed: start a new one.
-				if _, err := id.store.DeleteUserOneTimeTokens(ctx, userID, kindMFAFailures); err != nil {
-					return err
-				}
-			}
-			err = id.store.CreateOneTimeToken(ctx, &store.OneTimeToken{
-				ID: id.newID(), EnvID: id.envID, Kind: kindMFAFailures, UserID: userID, Hash: hash,
-				Attempts: 1, CreatedAt: now, ExpiresAt: now.Add(MFALockoutWindow),
-			})
-			if err == nil {
-				n = 1
-			} else if !errors.Is(err, store.ErrConflict) {
-				return err
-			}
-		default:
-			return err
-		}
+	n, err := id.countFailure(ctx, kindMFAFailures, userID, MFALockoutWindow)
+	if err != nil {
+		return err
 	}
 	if n < MaxMFAAttempts {
 		return wrong
 	}
-	// Locked like LockUser does it: sessions revoked too; a vendor (or the
-	// self-unlock link of SendUnlockEmail) lifts it.
-	_, err := id.changeUser(ctx, userID, func(tx store.Store, rec *userRecord) error {
-		rec.user.Locked = true
-		for _, k := range []string{kindMFAFailures, store.TokenMFA} {
-			if _, err := tx.DeleteUserOneTimeTokens(ctx, userID, k); err != nil {
-				return err
-			}
-		}
-		return id.revokeSessions(ctx, tx, userID, "")
-	})
-	if err != nil {
+	if err := id.lockForFailures(ctx, userID, "too many wrong MFA codes"); err != nil {
 		return err
 	}
-	id.log.WarnContext(ctx, "user locked after too many wrong MFA codes", "userId", userID)
 	return forbidden(CodeUserLocked, "too many wrong codes; the user is locked")
 }
 

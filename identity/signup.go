@@ -100,6 +100,17 @@ func (id *Identity) signUp(ctx context.Context, in SignUpInput, byUsername bool,
 	if err := userIn.validate(); err != nil {
 		return nil, err
 	}
+	if in.Password != "" {
+		// The password configuration of the tenant an invitation link
+		// joins, else (a new tenant) the environment's.
+		var tenantIDs []string
+		if inv != nil {
+			tenantIDs = []string{inv.TenantID}
+		}
+		if err := id.checkPasswordRules(ctx, id.store, "password", in.Password, tenantIDs); err != nil {
+			return nil, err
+		}
+	}
 	shouldActivate := !cfg.AllowNotVerifiedUsersLogin || in.Password == ""
 	if shouldActivate && userIn.Email == "" {
 		return nil, invalid("email", "email is required to activate the account")
@@ -251,7 +262,11 @@ func (id *Identity) activate(ctx context.Context, t *store.OneTimeToken, in Acti
 		if in.Password == "" {
 			return nil, invalid("password", "password is required to activate this account")
 		}
-		if err := checkPasswordRules("password", in.Password); err != nil {
+		tenantIDs, err := userTenantIDs(ctx, id.store, in.UserID)
+		if err != nil {
+			return nil, err
+		}
+		if err := id.checkPasswordRules(ctx, id.store, "password", in.Password, tenantIDs); err != nil {
 			return nil, err
 		}
 		if hash, err = id.hasher.hash(ctx, in.Password); err != nil {

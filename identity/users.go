@@ -203,10 +203,8 @@ func (in *CreateUserInput) validate() error {
 	if in.TenantID == "" {
 		return invalid("tenantId", "tenantId is required")
 	}
-	if in.Password != "" {
-		if err := checkPasswordRules("password", in.Password); err != nil {
-			return err
-		}
+	if len(in.Password) > 4*MaxPasswordLength {
+		return errWeakPassword("password", "password must be at most %d characters long", MaxPasswordLength)
 	}
 	if in.PhoneNumber != "" {
 		if in.PhoneNumber, err = normalizePhone("phoneNumber", in.PhoneNumber); err != nil {
@@ -244,6 +242,11 @@ func (id *Identity) CreateUser(ctx context.Context, in CreateUserInput) (*User, 
 	in.Verified = true
 	if err := in.validate(); err != nil {
 		return nil, err
+	}
+	if in.Password != "" {
+		if err := id.checkPasswordRules(ctx, id.store, "password", in.Password, []string{in.TenantID}); err != nil {
+			return nil, err
+		}
 	}
 	hash, err := id.hashIfSet(ctx, in.Password)
 	if err != nil {
@@ -436,7 +439,7 @@ func (id *Identity) VerifyUserPassword(ctx context.Context, email, password stri
 	if password == "" {
 		return nil, invalid("password", "password is required")
 	}
-	u, ok, err := id.checkPassword(ctx, func() (*store.User, error) { return id.store.GetUserByEmail(ctx, id.envID, email) }, password)
+	u, _, ok, err := id.checkPassword(ctx, func() (*store.User, error) { return id.store.GetUserByEmail(ctx, id.envID, email) }, password)
 	if err != nil {
 		return nil, err
 	}
@@ -447,37 +450,44 @@ func (id *Identity) VerifyUserPassword(ctx context.Context, email, password stri
 }
 
 // checkPassword finds a user with find and checks password, upgrading the
-// hash when the argon2id parameters changed. It spends the same time when
-// the user does not exist or has no password.
-func (id *Identity) checkPassword(ctx context.Context, find func() (*store.User, error), password string) (*store.User, bool, error) {
-	u, err := find()
+// hash when the argon2id parameters changed (the password's age,
+// PasswordCredential.UpdatedAt, stays). It spends the same time when the
+// user does not exist or has no password. u and cred are set whenever the
+// user has a password, right or wrong (ok says which).
+func (id *Identity) checkPassword(ctx context.Context, find func() (*store.User, error), password string) (u *store.User, cred *store.PasswordCredential, ok bool, err error) {
+	u, err = find()
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return nil, false, err
+		return nil, nil, false, err
 	}
-	var cred *store.PasswordCredential
 	if u != nil {
 		cred, err = id.store.GetPassword(ctx, u.ID)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return nil, false, err
+			return nil, nil, false, err
 		}
 	}
 	if cred == nil || len(password) > 4*MaxPasswordLength {
 		id.hasher.burn(ctx, password[:min(len(password), 4*MaxPasswordLength)])
-		return nil, false, nil
+		if cred == nil {
+			return nil, nil, false, nil
+		}
+		return u, cred, false, nil
 	}
 	ok, rehash, err := id.hasher.verify(ctx, password, cred.Hash)
-	if err != nil || !ok {
-		return nil, false, err
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if !ok {
+		return u, cred, false, nil
 	}
 	if rehash {
 		if h, err := id.hasher.hash(ctx, password); err == nil {
-			cred.Hash, cred.UpdatedAt = h, id.now()
+			cred.Hash = h
 			if err := id.store.PutPassword(ctx, cred); err != nil {
 				id.log.WarnContext(ctx, "password rehash not saved", "userId", u.ID, "error", err)
 			}
 		}
 	}
-	return u, true, nil
+	return u, cred, true, nil
 }
 
 func lower(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

@@ -121,8 +121,15 @@ type Membership struct {
 // PasswordCredential is a user's password hash in PHC/encoded form (for
 // example "$argon2id$v=19$m=19456,t=2,p=1$…").
 type PasswordCredential struct {
-	UserID    string
-	Hash      string
+	UserID string
+	Hash   string
+	// History holds the hashes of the user's earlier passwords, newest
+	// first, as many as the password history policy keeps (nil when it
+	// keeps none).
+	History []string
+	// UpdatedAt is when the user chose this password (its age, for the
+	// password expiration policy); rehashing the same password with new
+	// parameters keeps it.
 	UpdatedAt time.Time
 }
 

@@ -31,6 +31,7 @@ import (
 	"github.com/yolkauth/yolk/delivery"
 	"github.com/yolkauth/yolk/httpmw"
 	"github.com/yolkauth/yolk/identity"
+	"github.com/yolkauth/yolk/pwned"
 	"github.com/yolkauth/yolk/store/sqlite"
 )
 
@@ -46,6 +47,7 @@ type config struct {
 	addr, db, appURL string
 	rpID, rpName     string
 	captchaURL       string
+	pwnedURL         string
 	dev              bool
 	smtp             delivery.SMTPConfig
 	twilio           delivery.TwilioConfig
@@ -77,6 +79,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*c
 	fs.StringVar(&c.twilio.From, "twilio-from", env("YOLK_TWILIO_FROM", ""), "SMS sender number")
 	fs.StringVar(&c.twilio.BaseURL, "twilio-url", env("YOLK_TWILIO_URL", "https://api.twilio.com"), "base URL of the Twilio-compatible API")
 	fs.StringVar(&c.captchaURL, "captcha-verify-url", env("YOLK_CAPTCHA_VERIFY_URL", captcha.DefaultVerifyURL), "siteverify URL of the reCAPTCHA-compatible service checking tokens while the captcha policy is enabled")
+	fs.StringVar(&c.pwnedURL, "pwned-range-url", env("YOLK_PWNED_RANGE_URL", pwned.DefaultRangeURL), "Pwned Passwords range API checking new passwords while a password configuration has blockPwnedPasswords")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -108,6 +111,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	opts := []identity.Option{
 		identity.WithLogger(log), identity.WithAppURL(cfg.appURL),
 		identity.WithCaptchaVerifier(captcha.NewHTTPVerifier(captcha.WithVerifyURL(cfg.captchaURL))),
+		identity.WithBreachedPasswordChecker(pwned.NewRangeChecker(pwned.WithRangeURL(cfg.pwnedURL))),
 	}
 	// WebAuthn (MFA with security keys): the login pages' origin, and the
 	// relying-party id derived from it unless -webauthn-rp-id says otherwise.
@@ -180,6 +184,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return err
+	}
+	// Let password-reset messages queued by the last requests go out.
+	if err := id.Drain(shutdownCtx); err != nil {
+		log.Warn("background deliveries still running at exit", "error", err)
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err

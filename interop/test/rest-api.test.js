@@ -2,8 +2,8 @@
 // example server: sign-up, login, me, refresh with rotation, tenant switch,
 // logout, the user lifecycle (invitations, activation codes, profile
 // updates), the identifiers (usernames, profile phone numbers, e-mail
-// change), and the accounts API's self-service (account settings,
-// sub-accounts, hierarchy).
+// change), the password reset and change, and the accounts API's
+// self-service (account settings, sub-accounts, hierarchy).
 import { jar, rawFetch, setPageOrigin } from './helpers/browser-env.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -765,6 +765,55 @@ describe('@frontegg/rest-api against yolk', () => {
       assert.equal(p.enabled, false, 'getCaptchaPolicy enabled');
       assert.ok(p.id, 'getCaptchaPolicy id');
       assert.ok(!JSON.stringify(p).includes('interop-secret'), `the public policy reveals the secret: ${JSON.stringify(p)}`);
+    });
+  });
+
+  /** Polls /dev/outbox for a mail to address whose link opens path and that differs from notToken (delivery runs in the background). */
+  async function waitForMail(address, path, notToken) {
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const outbox = await rawFetch(`${server.baseUrl}/dev/outbox`);
+      const mails = await outbox.json();
+      const mail = [...mails].reverse().find((m) => String(m.to).includes(address) && String(m.body).includes(path));
+      if (mail) {
+        const link = String(mail.body).match(/https?:\/\/\S*token=[^\s"'<>]+/)?.[0];
+        const u = new URL(link.replace(/&amp;/g, '&'));
+        if (u.searchParams.get('token') !== notToken) {
+          return { path: u.pathname, userId: u.searchParams.get('userId'), token: u.searchParams.get('token') };
+        }
+      }
+      assert.ok(Date.now() < deadline, `no ${path} mail to ${address} in /dev/outbox within 5 s`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  test('password reset: api.auth.forgotPassword, then api.auth.resetPassword with the e-mailed token', async (t) => {
+    if (!needs(t, s.userId, 'a signed-up user')) return;
+    await traced(async () => {
+      freshBrowser();
+      // The login box renders the rules of the reset page from loadPasswordConfig.
+      const cfg = await api.auth.loadPasswordConfig({ userId: s.userId });
+      assert.equal(typeof cfg.minLength, 'number', `loadPasswordConfig: ${JSON.stringify(cfg)}`);
+      assert.equal(typeof cfg.blockPwnedPasswords, 'boolean', `loadPasswordConfig: ${JSON.stringify(cfg)}`);
+      // An unknown e-mail gets the same (empty) answer as a known one.
+      const unknown = await api.auth.forgotPassword({ email: uniqueEmail('rest-nobody') });
+      const known = await api.auth.forgotPassword({ email });
+      assert.deepEqual(known, unknown, 'forgotPassword answers the same for unknown and known e-mails');
+      const mail = await waitForMail(email, '/account/reset-password');
+      assert.equal(mail.userId, s.userId, 'reset link userId');
+      const newPassword = `${password}-reset`;
+      await expectRefusal(api.auth.resetPassword({ userId: s.userId, token: mail.token, password: 'x' }), [400], 'a too-short new password');
+      await api.auth.resetPassword({ userId: s.userId, token: mail.token, password: newPassword });
+      await expectRefusal(api.auth.resetPassword({ userId: s.userId, token: mail.token, password: `${newPassword}2` }), [400], 'second use of the reset token');
+      await expectRefusal(api.auth.login({ email, password }), [400, 401], 'login with the old password');
+      const user = await api.auth.login({ email, password: newPassword });
+      assert.equal(user.id, s.userId, 'login with the new password');
+      // Back to the original password through api.teams.changePassword.
+      await expectRefusal(api.teams.changePassword({ password: 'wrong', newPassword: password }), [400], 'change with a wrong current password');
+      await api.teams.changePassword({ password: newPassword, newPassword: password });
+      freshBrowser();
+      const again = await api.auth.login({ email, password });
+      assert.equal(again.id, s.userId, 'login after changing the password back');
     });
   });
 });

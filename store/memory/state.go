@@ -310,6 +310,7 @@ func cpMembership(m *store.Membership) *store.Membership {
 
 func cpPassword(p *store.PasswordCredential) *store.PasswordCredential {
 	c := *p
+	c.History = slices.Clone(p.History)
 	c.UpdatedAt = normTime(p.UpdatedAt)
 	return &c
 }

@@ -78,10 +78,14 @@ func (s *Store) ListTenantMemberships(ctx context.Context, tenantID string) ([]s
 // PutPassword inserts or replaces the password of c.UserID; ErrNotFound if
 // the user does not exist.
 func (s *Store) PutPassword(ctx context.Context, c *store.PasswordCredential) error {
-	_, err := s.exec(ctx, "put password",
-		`INSERT INTO passwords (user_id, hash, updated_at) VALUES (?, ?, ?)
-		 ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, updated_at = excluded.updated_at`,
-		c.UserID, c.Hash, micros(c.UpdatedAt))
+	history, err := jsonStrings(c.History)
+	if err != nil {
+		return fmt.Errorf("sqlite: put password: %w", err)
+	}
+	_, err = s.exec(ctx, "put password",
+		`INSERT INTO passwords (user_id, hash, history, updated_at) VALUES (?, ?, ?, ?)
+		 ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, history = excluded.history, updated_at = excluded.updated_at`,
+		c.UserID, c.Hash, history, micros(c.UpdatedAt))
 	return err
 }
 
@@ -89,11 +93,15 @@ func (s *Store) PutPassword(ctx context.Context, c *store.PasswordCredential) er
 func (s *Store) GetPassword(ctx context.Context, userID string) (*store.PasswordCredential, error) {
 	return getOne(ctx, s.r, "get password", func(sc scanner) (*store.PasswordCredential, error) {
 		var c store.PasswordCredential
+		var history string
 		var updated int64
-		if err := sc.Scan(&c.UserID, &c.Hash, &updated); err != nil {
+		if err := sc.Scan(&c.UserID, &c.Hash, &history, &updated); err != nil {
 			return nil, err
+		}
+		if err := json.Unmarshal([]byte(history), &c.History); err != nil {
+			return nil, fmt.Errorf("password history of user %s: %w", c.UserID, err)
 		}
 		c.UpdatedAt = fromMicros(updated)
 		return &c, nil
-	}, `SELECT user_id, hash, updated_at FROM passwords WHERE user_id = ?`, userID)
+	}, `SELECT user_id, hash, history, updated_at FROM passwords WHERE user_id = ?`, userID)
 }

@@ -203,6 +203,7 @@ var passwordTests = []test{
 		pw := &store.PasswordCredential{
 			UserID:    u.ID,
 			Hash:      "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g",
+			History:   []string{"$argon2id$v=19$m=19456,t=2,p=1$b2xkMQ$b2xkMQ", "$argon2id$v=19$m=19456,t=2,p=1$b2xkMg$b2xkMg"},
 			UpdatedAt: at(7*time.Second + 700007*time.Microsecond),
 		}
 		allSet(t, pw)
@@ -213,11 +214,24 @@ var passwordTests = []test{
 		must(t, "GetPassword", err)
 		equal(t, "GetPassword", got, pw)
 
-		repl := &store.PasswordCredential{UserID: u.ID, Hash: "$argon2id$new", UpdatedAt: at(time.Hour)}
+		repl := &store.PasswordCredential{UserID: u.ID, Hash: "$argon2id$new", History: []string{pw.Hash, pw.History[0]}, UpdatedAt: at(time.Hour)}
 		must(t, "PutPassword(replace)", f.s.PutPassword(f.ctx, repl))
 		got, err = f.s.GetPassword(f.ctx, u.ID)
 		must(t, "GetPassword", err)
 		equal(t, "GetPassword after replace", got, repl)
+		if len(got.History) != 2 || got.History[0] != pw.Hash {
+			t.Fatalf("History after replace = %q, want the old hash first", got.History)
+		}
+
+		// A replace without history drops the stored one.
+		cleared := &store.PasswordCredential{UserID: u.ID, Hash: "$argon2id$newer", UpdatedAt: at(2 * time.Hour)}
+		must(t, "PutPassword(no history)", f.s.PutPassword(f.ctx, cleared))
+		got, err = f.s.GetPassword(f.ctx, u.ID)
+		must(t, "GetPassword", err)
+		equal(t, "GetPassword after clearing the history", got, cleared)
+		if len(got.History) != 0 {
+			t.Fatalf("History after a replace without one = %q, want none", got.History)
+		}
 		got, err = f.s.GetPassword(f.ctx, v.ID)
 		must(t, "GetPassword(other user)", err)
 		equal(t, "other user's password", got, other)
@@ -226,7 +240,7 @@ var passwordTests = []test{
 		e := f.env()
 		u := f.user(e.ID)
 		checkCopies(t, "PasswordCredential",
-			&store.PasswordCredential{UserID: u.ID, Hash: "$argon2id$h", UpdatedAt: f.now()},
+			&store.PasswordCredential{UserID: u.ID, Hash: "$argon2id$h", History: []string{"$argon2id$old"}, UpdatedAt: f.now()},
 			func(x *store.PasswordCredential) error { return f.s.PutPassword(f.ctx, x) },
 			func() (*store.PasswordCredential, error) { return f.s.GetPassword(f.ctx, u.ID) })
 	}},
