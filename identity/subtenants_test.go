@@ -13,7 +13,12 @@ import (
 // hierarchyEnv is root → a → b, root → c, and a separate top-level x.
 func hierarchyEnv(t *testing.T) *testEnv {
 	t.Helper()
-	e := newTestEnv(t)
+	return seedHierarchy(t, newTestEnv(t))
+}
+
+// seedHierarchy creates hierarchyEnv's accounts in e.
+func seedHierarchy(t *testing.T, e *testEnv) *testEnv {
+	t.Helper()
 	for _, tn := range []struct{ id, parent string }{{"root", ""}, {"a", "root"}, {"b", "a"}, {"c", "root"}, {"x", ""}} {
 		e.account(t, identity.CreateTenantInput{TenantID: tn.id, Name: "Account " + tn.id, ParentTenantID: tn.parent})
 		e.clock.Advance(1e9)
@@ -21,8 +26,9 @@ func hierarchyEnv(t *testing.T) *testEnv {
 	return e
 }
 
-func TestHierarchyReads(t *testing.T) {
-	e := hierarchyEnv(t)
+func TestHierarchyReads(t *testing.T) { runHierarchyReads(t, hierarchyEnv(t)) }
+
+func runHierarchyReads(t *testing.T, e *testEnv) {
 	ctx := context.Background()
 	subs, err := e.id.GetHierarchy(ctx, vendor("root"))
 	if err != nil {
@@ -67,8 +73,9 @@ func TestHierarchyReads(t *testing.T) {
 	wantErr(t, err, identity.ErrNotFound)
 }
 
-func TestHierarchyRefusesCyclesAndDepth(t *testing.T) {
-	e := hierarchyEnv(t)
+func TestHierarchyRefusesCyclesAndDepth(t *testing.T) { runHierarchyRefusals(t, hierarchyEnv(t)) }
+
+func runHierarchyRefusals(t *testing.T, e *testEnv) {
 	ctx := context.Background()
 	link := func(parent, child string) error {
 		_, err := e.id.AddToHierarchy(ctx, identity.HierarchyLinkInput{ParentTenantID: parent, ChildTenantID: child})
@@ -132,7 +139,7 @@ func TestHierarchyReportsStoredCycles(t *testing.T) {
 	// Only a direct store write can make a cycle: root under b.
 	root, _ := e.storedTenant(t, "root")
 	root.ParentID = "b"
-	if err := e.st.UpdateTenant(ctx, root); err != nil {
+	if err := e.id.Store().UpdateTenant(ctx, root); err != nil {
 		t.Fatal(err)
 	}
 	_, err := e.id.GetTenantTree(ctx, vendor("a"))

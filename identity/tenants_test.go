@@ -26,7 +26,7 @@ func (e *testEnv) account(t testing.TB, in identity.CreateTenantInput) *identity
 // storedTenant reads a tenant straight from the store.
 func (e *testEnv) storedTenant(t testing.TB, tenantID string) (*store.Tenant, error) {
 	t.Helper()
-	return e.st.GetTenant(context.Background(), e.id.EnvironmentID(), tenantID)
+	return e.id.Store().GetTenant(context.Background(), e.id.EnvironmentID(), tenantID)
 }
 
 func TestCreateTenantKeepsEveryField(t *testing.T) {
@@ -116,7 +116,7 @@ func TestCreateTenantRefusals(t *testing.T) {
 	wantErr(t, err, identity.ErrConflict)
 	_, err = e.id.CreateTenant(ctx, identity.CreateTenantInput{Name: "orphan", ParentTenantID: "missing"})
 	wantErr(t, err, identity.ErrNotFound)
-	ts, err := e.st.ListTenants(ctx, e.id.EnvironmentID())
+	ts, err := e.id.Store().ListTenants(ctx, e.id.EnvironmentID())
 	if err != nil || len(ts) != 1 {
 		t.Fatalf("refused creates left %d tenants (%v)", len(ts), err)
 	}
@@ -286,12 +286,12 @@ func newDeleteFixture(t *testing.T, e *testEnv) *deleteFixture {
 	if _, err := e.id.UpdateSubTenantHierarchySettings(ctx, vendor(""), f.doomed, identity.HierarchySettingsInput{SubAccountAccessType: "alwaysOn"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.st.PutSetting(ctx, &store.Setting{EnvID: e.id.EnvironmentID(), TenantID: f.doomed, Name: "lockout-policy", Value: `{}`}); err != nil {
+	if err := e.id.Store().PutSetting(ctx, &store.Setting{EnvID: e.id.EnvironmentID(), TenantID: f.doomed, Name: "lockout-policy", Value: `{}`}); err != nil {
 		t.Fatal(err)
 	}
 	f.onlyHere = e.userIn(t, "only@example.com", f.doomed, f.ownRole)
 	f.alsoElsewhere = e.userIn(t, "both@example.com", f.doomed, f.ownRole, f.envRole)
-	if err := e.st.PutMembership(ctx, storeMembership(f.alsoElsewhere.ID, f.other, e.id.EnvironmentID(), f.envRole)); err != nil {
+	if err := e.id.Store().PutMembership(ctx, storeMembership(f.alsoElsewhere.ID, f.other, e.id.EnvironmentID(), f.envRole)); err != nil {
 		t.Fatal(err)
 	}
 	e.login(t, "both@example.com")
@@ -321,31 +321,32 @@ func (f *deleteFixture) wantIntact(t *testing.T, e *testEnv) {
 	if c, _ := e.storedTenant(t, f.child); c.ParentID != f.doomed {
 		t.Fatalf("child's parent is %q", c.ParentID)
 	}
-	if _, err := e.st.GetRole(ctx, env, f.ownRole); err != nil {
+	if _, err := e.id.Store().GetRole(ctx, env, f.ownRole); err != nil {
 		t.Fatalf("own role: %v", err)
 	}
 	for _, u := range []*identity.User{f.onlyHere, f.alsoElsewhere} {
-		if _, err := e.st.GetMembership(ctx, u.ID, f.doomed); err != nil {
+		if _, err := e.id.Store().GetMembership(ctx, u.ID, f.doomed); err != nil {
 			t.Fatalf("membership of %s: %v", u.Email, err)
 		}
 	}
-	if _, err := e.st.GetSetting(ctx, env, f.doomed, "lockout-policy"); err != nil {
+	if _, err := e.id.Store().GetSetting(ctx, env, f.doomed, "lockout-policy"); err != nil {
 		t.Fatalf("setting: %v", err)
 	}
-	if _, err := e.st.GetGroup(ctx, f.doomed, f.group); err != nil {
+	if _, err := e.id.Store().GetGroup(ctx, f.doomed, f.group); err != nil {
 		t.Fatalf("group: %v", err)
 	}
-	if _, err := e.st.GetTenantInvite(ctx, env, f.invite); err != nil {
+	if _, err := e.id.Store().GetTenantInvite(ctx, env, f.invite); err != nil {
 		t.Fatalf("invitation link: %v", err)
 	}
-	ss, _ := e.st.ListUserSessions(ctx, f.alsoElsewhere.ID)
+	ss, _ := e.id.Store().ListUserSessions(ctx, f.alsoElsewhere.ID)
 	if len(ss) != 1 || ss[0].RevokedAt != nil {
 		t.Fatalf("session: %+v", ss)
 	}
 }
 
-func TestDeleteTenantCascades(t *testing.T) {
-	e := newTestEnv(t)
+func TestDeleteTenantCascades(t *testing.T) { runDeleteTenantCascades(t, newTestEnv(t)) }
+
+func runDeleteTenantCascades(t *testing.T, e *testEnv) {
 	ctx := context.Background()
 	env := e.id.EnvironmentID()
 	f := newDeleteFixture(t, e)
@@ -362,36 +363,36 @@ func TestDeleteTenantCascades(t *testing.T) {
 		t.Fatalf("sub-account after delete: %+v %v", c, err)
 	}
 	// The account's own role went; the environment's stayed.
-	if _, err := e.st.GetRole(ctx, env, f.ownRole); !errors.Is(err, store.ErrNotFound) {
+	if _, err := e.id.Store().GetRole(ctx, env, f.ownRole); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("own role: %v", err)
 	}
-	if _, err := e.st.GetRole(ctx, env, f.envRole); err != nil {
+	if _, err := e.id.Store().GetRole(ctx, env, f.envRole); err != nil {
 		t.Fatalf("environment role: %v", err)
 	}
 	// The member of no other account was deleted; the other one kept its
 	// other account and lost its session in the deleted one.
-	if _, err := e.st.GetUser(ctx, env, f.onlyHere.ID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := e.id.Store().GetUser(ctx, env, f.onlyHere.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("member of only the deleted account: %v", err)
 	}
-	ms, err := e.st.ListUserMemberships(ctx, f.alsoElsewhere.ID)
+	ms, err := e.id.Store().ListUserMemberships(ctx, f.alsoElsewhere.ID)
 	if err != nil || len(ms) != 1 || ms[0].TenantID != f.other {
 		t.Fatalf("memberships of the other member: %+v %v", ms, err)
 	}
-	ss, _ := e.st.ListUserSessions(ctx, f.alsoElsewhere.ID)
+	ss, _ := e.id.Store().ListUserSessions(ctx, f.alsoElsewhere.ID)
 	if len(ss) != 1 || ss[0].RevokedAt == nil {
 		t.Fatalf("session in the deleted account not revoked: %+v", ss)
 	}
 	// Its settings went; other accounts' stayed.
 	for _, name := range []string{"lockout-policy", "tenant-profile"} {
-		if _, err := e.st.GetSetting(ctx, env, f.doomed, name); !errors.Is(err, store.ErrNotFound) {
+		if _, err := e.id.Store().GetSetting(ctx, env, f.doomed, name); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("setting %s of the deleted account: %v", name, err)
 		}
 	}
 	// Its groups and invitation links went too.
-	if _, err := e.st.GetGroup(ctx, f.doomed, f.group); !errors.Is(err, store.ErrNotFound) {
+	if _, err := e.id.Store().GetGroup(ctx, f.doomed, f.group); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("group of the deleted account: %v", err)
 	}
-	if _, err := e.st.GetTenantInvite(ctx, env, f.invite); !errors.Is(err, store.ErrNotFound) {
+	if _, err := e.id.Store().GetTenantInvite(ctx, env, f.invite); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("invitation link of the deleted account: %v", err)
 	}
 	if o, err := e.id.GetTenant(ctx, f.other); err != nil || o.City != "Rome" {
@@ -423,9 +424,12 @@ func (failingTenantDelete) DeleteTenant(context.Context, string, string) error {
 }
 
 func TestDeleteTenantIsOneTransaction(t *testing.T) {
-	e := newTestEnv(t)
+	runDeleteTenantIsOneTransaction(t, newTestEnv(t))
+}
+
+func runDeleteTenantIsOneTransaction(t *testing.T, e *testEnv) {
 	f := newDeleteFixture(t, e)
-	broken, err := identity.New(failingTenantDelete{e.st}, cheapOptions(e.clock, e.outbox)...)
+	broken, err := identity.New(failingTenantDelete{e.id.Store()}, cheapOptions(e.clock, e.outbox)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -450,7 +454,7 @@ func TestDeleteTenantsAllOrNone(t *testing.T) {
 	if err := e.id.DeleteTenants(ctx, []string{"a", "b", "a"}); err != nil {
 		t.Fatal(err)
 	}
-	ts, _ := e.st.ListTenants(ctx, e.id.EnvironmentID())
+	ts, _ := e.id.Store().ListTenants(ctx, e.id.EnvironmentID())
 	if len(ts) != 0 {
 		t.Fatalf("%d tenants left", len(ts))
 	}
@@ -474,7 +478,7 @@ func TestDeleteCurrentTenant(t *testing.T) {
 	if _, err := e.storedTenant(t, "mine"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("tenant after DeleteCurrentTenant: %v", err)
 	}
-	if _, err := e.st.GetUser(ctx, e.id.EnvironmentID(), u.ID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := e.id.Store().GetUser(ctx, e.id.EnvironmentID(), u.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("the account's only user after DeleteCurrentTenant: %v", err)
 	}
 }
