@@ -8,6 +8,7 @@ func routeTable() []Route {
 	for _, area := range [][]Route{
 		environmentRoutes,
 		authenticationRoutes,
+		passwordlessRoutes,
 		activationRoutes,
 		userRoutes,
 		meRoutes,

@@ -169,3 +169,19 @@ func (id *Identity) sendPhoneSMS(ctx context.Context, m delivery.SMS) {
 		id.log.ErrorContext(ctx, "sending SMS failed", "error", err)
 	}
 }
+
+// magicLinkEmail carries the link that signs u in.
+func magicLinkEmail(u *store.User, link string, ttl time.Duration) delivery.Email {
+	text := fmt.Sprintf("Hello%s,\n\nSign in to your account by opening this link:\n\n%s\n\n"+
+		"The link is valid for %s and works once. If you did not try to sign in, ignore this message.\n",
+		greetingName(u), link, humanDuration(ttl))
+	return delivery.Email{To: u.Email, Subject: "Your sign-in link", Text: text}
+}
+
+// loginCodeEmail carries the code that signs u in.
+func loginCodeEmail(u *store.User, code string, ttl time.Duration) delivery.Email {
+	text := fmt.Sprintf("Hello%s,\n\nYour sign-in code is:\n\n    %s\n\n"+
+		"The code is valid for %s and works once. If you did not try to sign in, ignore this message.\n",
+		greetingName(u), code, humanDuration(ttl))
+	return delivery.Email{To: u.Email, Subject: "Your sign-in code", Text: text}
+}
