@@ -9,6 +9,7 @@ func routeTable() []Route {
 		environmentRoutes,
 		authenticationRoutes,
 		passwordlessRoutes,
+		userEmailsPolicyRoutes,
 		activationRoutes,
 		userRoutes,
 		meRoutes,

@@ -243,6 +243,9 @@ func (id *Identity) SetMyPrimaryEmail(ctx context.Context, p *Principal, email s
 	if err != nil {
 		return err
 	}
+	if err := id.checkEmailChangeAllowed(ctx); err != nil {
+		return err
+	}
 	return id.setPrimaryEmail(ctx, userID, email)
 }
 
@@ -342,6 +345,9 @@ func (id *Identity) RequestMyEmailChange(ctx context.Context, p *Principal, emai
 	if err != nil {
 		return err
 	}
+	if err := id.checkEmailChangeAllowed(ctx); err != nil {
+		return err
+	}
 	if email, err = normalizeEmail("email", email); err != nil {
 		return err
 	}
@@ -395,6 +401,9 @@ func (id *Identity) checkEmailFree(ctx context.Context, st store.Store, userID, 
 func (id *Identity) ConfirmMyEmailChange(ctx context.Context, p *Principal, email, code string) error {
 	userID, _, err := requireUser(p)
 	if err != nil {
+		return err
+	}
+	if err := id.checkEmailChangeAllowed(ctx); err != nil {
 		return err
 	}
 	if email, err = normalizeEmail("email", email); err != nil {
