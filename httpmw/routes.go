@@ -10,6 +10,7 @@ func routeTable() []Route {
 		authenticationRoutes,
 		passwordlessRoutes,
 		userEmailsPolicyRoutes,
+		emailTemplateRoutes,
 		activationRoutes,
 		userRoutes,
 		meRoutes,

@@ -109,7 +109,10 @@ func (id *Identity) SendUnlockEmail(ctx context.Context, userID string) error {
 	if err != nil {
 		return err
 	}
-	id.sendEmail(ctx, unlockEmail(u, id.appLink(pathUnlock, url.Values{"token": {secret}}), UnlockTokenTTL))
+	q := url.Values{"token": {secret}}
+	link := id.appLink(pathUnlock, q)
+	id.sendEmail(ctx, id.customize(ctx, EmailTemplateUnlockUser, unlockEmail(u, link, UnlockTokenTTL),
+		mailVars{name: u.Name, email: u.Email, link: link, ttl: UnlockTokenTTL, query: q}))
 	return nil
 }
 

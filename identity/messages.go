@@ -72,13 +72,18 @@ func passwordResetEmail(u *store.User, link string, ttl time.Duration) delivery.
 
 // sendActivation e-mails the activation link (and code) to u.
 func (id *Identity) sendActivation(ctx context.Context, u *store.User, tok *issuedToken) {
-	link := id.appLink(pathActivate, url.Values{"userId": {u.ID}, "token": {tok.secret}})
-	id.sendEmail(ctx, activationEmail(u, link, tok.code, tok.ttl))
+	q := url.Values{"userId": {u.ID}, "token": {tok.secret}}
+	link := id.appLink(pathActivate, q)
+	id.sendEmail(ctx, id.customize(ctx, EmailTemplateActivateUser, activationEmail(u, link, tok.code, tok.ttl),
+		mailVars{name: u.Name, email: u.Email, link: link, code: tok.code, ttl: tok.ttl, query: q}))
 }
 
 // sendInvitation e-mails the invitation link (and code) to join tenantName.
 func (id *Identity) sendInvitation(ctx context.Context, u *store.User, tenantName string, tok *issuedToken) {
-	id.sendEmail(ctx, invitationEmail(u, tenantName, id.invitationLink(u.ID, tok.secret), tok.code, tok.ttl))
+	link := id.invitationLink(u.ID, tok.secret)
+	id.sendEmail(ctx, id.customize(ctx, EmailTemplateInviteToTenant, invitationEmail(u, tenantName, link, tok.code, tok.ttl),
+		mailVars{name: u.Name, email: u.Email, link: link, code: tok.code, tenantName: tenantName, ttl: tok.ttl,
+			query: url.Values{"userId": {u.ID}, "token": {tok.secret}}}))
 }
 
 func (id *Identity) invitationLink(userID, token string) string {

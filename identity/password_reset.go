@@ -276,7 +276,10 @@ func (id *Identity) RequestPasswordResetEmail(ctx context.Context, in PasswordRe
 		if err != nil {
 			return err
 		}
-		return id.deliverEmail(ctx, passwordResetEmail(u, id.passwordResetLink(u.ID, secret), PasswordResetTokenTTL))
+		link := id.passwordResetLink(u.ID, secret)
+		return id.deliverEmail(ctx, id.customize(ctx, EmailTemplateResetPassword, passwordResetEmail(u, link, PasswordResetTokenTTL),
+			mailVars{name: u.Name, email: u.Email, link: link, ttl: PasswordResetTokenTTL,
+				query: url.Values{"userId": {u.ID}, "token": {secret}}}))
 	})
 	return &PasswordResetSession{SessionID: sessionID}, nil
 }

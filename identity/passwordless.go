@@ -208,8 +208,10 @@ func (id *Identity) PasswordlessPreLogin(ctx context.Context, typ string, in Pas
 			if err != nil {
 				return err
 			}
-			link := id.appLink(pathMagicLink, url.Values{"token": {secret}})
-			return id.deliverEmail(ctx, magicLinkEmail(u, link, ttl))
+			q := url.Values{"token": {secret}}
+			link := id.appLink(pathMagicLink, q)
+			return id.deliverEmail(ctx, id.customize(ctx, EmailTemplateMagicLink, magicLinkEmail(u, link, ttl),
+				mailVars{name: u.Name, email: u.Email, link: link, ttl: ttl, query: q}))
 		case PasswordlessCode:
 			if u.Email == "" {
 				return nil
@@ -218,7 +220,8 @@ func (id *Identity) PasswordlessPreLogin(ctx context.Context, typ string, in Pas
 			if err != nil {
 				return err
 			}
-			return id.deliverEmail(ctx, loginCodeEmail(u, code, ttl))
+			return id.deliverEmail(ctx, id.customize(ctx, EmailTemplateOTC, loginCodeEmail(u, code, ttl),
+				mailVars{name: u.Name, email: u.Email, code: code, ttl: ttl}))
 		default:
 			phone, err := id.passwordlessPhone(ctx, u, t)
 			if err != nil || phone == "" {
