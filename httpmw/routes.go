@@ -11,6 +11,7 @@ func routeTable() []Route {
 		passwordlessRoutes,
 		userEmailsPolicyRoutes,
 		emailTemplateRoutes,
+		mailConfigRoutes,
 		activationRoutes,
 		userRoutes,
 		meRoutes,

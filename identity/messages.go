@@ -119,11 +119,16 @@ func humanDuration(d time.Duration) string {
 // sendEmail delivers m through the configured mailer; failures are logged
 // (without the message body, which may hold a secret link).
 func (id *Identity) sendEmail(ctx context.Context, m delivery.Email) {
-	if id.mailer == nil {
+	mailer, err := id.currentMailer(ctx)
+	if err != nil {
+		id.log.ErrorContext(ctx, "e-mail not sent", "subject", m.Subject, "error", err)
+		return
+	}
+	if mailer == nil {
 		id.log.ErrorContext(ctx, "no mailer configured; e-mail not sent", "subject", m.Subject)
 		return
 	}
-	if err := id.mailer.SendEmail(ctx, m); err != nil {
+	if err := mailer.SendEmail(ctx, m); err != nil {
 		id.log.ErrorContext(ctx, "sending e-mail failed", "subject", m.Subject, "error", err)
 	}
 }

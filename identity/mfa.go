@@ -349,7 +349,11 @@ func (id *Identity) codeLifetime(ctx context.Context, sms bool) (time.Duration, 
 
 // sendEmailCode e-mails an MFA code.
 func (id *Identity) sendEmailCode(ctx context.Context, u *store.User, code string, ttl time.Duration) error {
-	if id.mailer == nil {
+	mailer, err := id.currentMailer(ctx)
+	if err != nil {
+		return err
+	}
+	if mailer == nil {
 		return errors.New("identity: no mailer configured (WithMailer); cannot send the e-mail code")
 	}
 	cfg, err := id.mfaConfig(ctx, id.store)
@@ -360,7 +364,7 @@ func (id *Identity) sendEmailCode(ctx context.Context, u *store.User, code strin
 	if cfg.EmailSender != "" {
 		service = cfg.EmailSender
 	}
-	err = id.mailer.SendEmail(ctx, delivery.Email{
+	err = mailer.SendEmail(ctx, delivery.Email{
 		To:      u.Email,
 		Subject: "Your " + service + " verification code",
 		Text: "Hello" + greetingName(u) + ",\n\nYour verification code is " + code + ".\n\nIt expires in " +

@@ -596,8 +596,12 @@ func (id *Identity) expiredPasswordResponse(ctx context.Context, rec *userRecord
 // deliverEmail sends m through the configured mailer and reports a failure
 // (background work logs it).
 func (id *Identity) deliverEmail(ctx context.Context, m delivery.Email) error {
-	if id.mailer == nil {
+	mailer, err := id.currentMailer(ctx)
+	if err != nil {
+		return err
+	}
+	if mailer == nil {
 		return errors.New("identity: no mailer configured; e-mail not sent")
 	}
-	return id.mailer.SendEmail(ctx, m)
+	return mailer.SendEmail(ctx, m)
 }
