@@ -329,6 +329,14 @@ func (id *Identity) PasswordlessPostLogin(ctx context.Context, typ string, in Pa
 			return nil, errBadPasswordlessToken()
 		}
 		if err := id.checkVerificationCode(ctx, tok, token); err != nil {
+			// A wrong code counts as a failed sign-in under the lockout
+			// policy (lockout.go), so that asking for new codes does not
+			// give unlimited guesses.
+			if errors.Is(err, ErrInvalidInput) || errors.Is(err, ErrTooManyAttempts) {
+				if _, lerr := id.countPasswordFailure(ctx, u); lerr != nil {
+					return nil, lerr
+				}
+			}
 			var ie *Error
 			if errors.As(err, &ie) && ie.Kind == ErrTooManyAttempts {
 				ie.Field = "token"
@@ -345,6 +353,9 @@ func (id *Identity) PasswordlessPostLogin(ctx context.Context, typ string, in Pa
 		return nil, errBadPasswordlessToken()
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := id.resetPasswordFailures(ctx, id.store, tok.UserID); err != nil {
 		return nil, err
 	}
 	rec, err := id.loadUser(ctx, id.store, tok.UserID)

@@ -243,3 +243,27 @@ func TestPasswordlessLockedUser(t *testing.T) {
 	_, err := e.id.PasswordlessPostLogin(ctx, identity.PasswordlessMagicLink, identity.PasswordlessPostLoginInput{Token: token}, pwlClient)
 	wantErr(t, err, identity.ErrForbidden)
 }
+
+func TestPasswordlessWrongCodesCountTowardLockout(t *testing.T) {
+	e := newTestEnv(t)
+	ctx := context.Background()
+	u := e.user(t, "guess@example.com")
+	if _, err := e.id.CreateLockoutPolicy(ctx, vendor(""), identity.LockoutPolicyInput{Enabled: ptr(true), MaxAttempts: ptr(3)}); err != nil {
+		t.Fatal(err)
+	}
+	// Each new code gives fresh code attempts, but the wrong guesses add
+	// up under the lockout policy.
+	for i := 0; i < 3; i++ {
+		if err := e.id.PasswordlessPreLogin(ctx, identity.PasswordlessCode, identity.PasswordlessPreLoginInput{Email: u.Email}, pwlClient); err != nil {
+			t.Fatal(err)
+		}
+		e.drain(t)
+		code := e.lastCode(t, u.Email)
+		_, err := e.id.PasswordlessPostLogin(ctx, identity.PasswordlessCode, identity.PasswordlessPostLoginInput{Token: wrongCode(code), Email: u.Email}, pwlClient)
+		wantErr(t, err, identity.ErrUnauthorized)
+	}
+	got, err := e.id.GetUser(ctx, u.ID)
+	if err != nil || !got.IsLocked {
+		t.Fatalf("user after 3 wrong codes: %+v, %v; want locked", got, err)
+	}
+}
