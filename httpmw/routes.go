@@ -35,6 +35,7 @@ func routeTable() []Route {
 		sessionRoutes,
 		passwordRoutes,
 		lockoutRoutes,
+		ipRestrictionRoutes,
 		// The accounts API (NewAccounts).
 		tenantRoutes,
 		subTenantRoutes,
