@@ -69,3 +69,57 @@ func verifyIPInAllowList(c *call) (any, error) {
 func deleteIPRestriction(c *call) (any, error) {
 	return nil, c.id().DeleteIPRestriction(c.ctx(), c.principal, c.client().IP, c.param("id"))
 }
+
+const domainRestrictionsPath = "/resources/configurations/restrictions/v1/email-domain"
+
+// domainRestrictionRoutes are the Domain Restrictions operations; they act
+// on the caller's tenant (or the frontegg-tenant-id of an environment
+// token).
+var domainRestrictionRoutes = []Route{
+	{Method: http.MethodPost, Path: domainRestrictionsPath, OperationID: "DomainRestrictionsController_createDomainRestriction", Auth: User, Perm: permWriteDomainRestrictions, Status: http.StatusCreated, handle: createDomainRestriction},
+	{Method: http.MethodGet, Path: domainRestrictionsPath, OperationID: "DomainRestrictionsController_getDomainRestrictions", Auth: User, Perm: permReadDomainRestrictions, handle: listDomainRestrictions},
+	{Method: http.MethodGet, Path: domainRestrictionsPath + "/config", OperationID: "DomainRestrictionsController_getDomainRestrictionsConfig", Auth: User, Perm: permReadDomainRestrictions, handle: getDomainRestrictionConfig},
+	{Method: http.MethodPost, Path: domainRestrictionsPath + "/config", OperationID: "DomainRestrictionsController_updateDomainRestrictionsConfig", Auth: User, Perm: permWriteDomainRestrictions, Status: http.StatusCreated, handle: setDomainRestrictionConfig},
+	{Method: http.MethodDelete, Path: domainRestrictionsPath + "/{id}", OperationID: "DomainRestrictionsController_deleteDomainRestriction", Auth: User, Perm: permDeleteDomainRestrictions, handle: deleteDomainRestriction},
+	{Method: http.MethodPost, Path: domainRestrictionsPath + "/replace-bulk", OperationID: "DomainRestrictionsController_createBulkDomainsRestriction", Auth: User, Perm: permWriteDomainRestrictions, Status: http.StatusCreated, handle: replaceDomainRestrictions},
+}
+
+func createDomainRestriction(c *call) (any, error) {
+	var in identity.DomainRestrictionInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	return c.id().CreateDomainRestriction(c.ctx(), c.principal, in)
+}
+
+func listDomainRestrictions(c *call) (any, error) {
+	q, err := c.pageQuery()
+	if err != nil {
+		return nil, err
+	}
+	return c.id().ListDomainRestrictions(c.ctx(), c.principal, q)
+}
+
+func getDomainRestrictionConfig(c *call) (any, error) {
+	return c.id().GetDomainRestrictionConfig(c.ctx(), c.principal)
+}
+
+func setDomainRestrictionConfig(c *call) (any, error) {
+	var in identity.DomainRestrictionConfigInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	return c.id().SetDomainRestrictionConfig(c.ctx(), c.principal, in)
+}
+
+func deleteDomainRestriction(c *call) (any, error) {
+	return nil, c.id().DeleteDomainRestriction(c.ctx(), c.principal, c.param("id"))
+}
+
+func replaceDomainRestrictions(c *call) (any, error) {
+	var in identity.DomainRestrictionsBulkInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	return c.id().ReplaceDomainRestrictions(c.ctx(), c.principal, in)
+}

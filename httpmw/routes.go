@@ -36,6 +36,7 @@ func routeTable() []Route {
 		passwordRoutes,
 		lockoutRoutes,
 		ipRestrictionRoutes,
+		domainRestrictionRoutes,
 		// The accounts API (NewAccounts).
 		tenantRoutes,
 		subTenantRoutes,

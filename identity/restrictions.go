@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
@@ -354,4 +355,241 @@ func (id *Identity) VerifyIPInAllowList(ctx context.Context, p *Principal, calle
 		return nil, err
 	}
 	return &IPVerifyResult{Valid: s.engine().InAllowList(callerIP)}, nil
+}
+
+// DomainRestrictionConfig is a tenant's e-mail domain restriction
+// configuration (DomainRestrictionsConfigResponse): while Active, users
+// whose e-mail domain the restriction does not admit cannot be created in,
+// invited to or join the tenant. Under ListType ALLOW only the ALLOW
+// domains (and their subdomains) are admitted, under BLOCK the BLOCK
+// domains are refused; BlockPublicDomains also refuses free e-mail
+// providers (gmail.com, outlook.com, …).
+type DomainRestrictionConfig struct {
+	Active             bool   `json:"active"`
+	ListType           string `json:"listType"`
+	BlockPublicDomains bool   `json:"blockPublicDomains"`
+}
+
+// DomainRestrictionConfigInput changes the configuration
+// (DomainRestrictionsConfigUpdateRequest); Active is required, absent
+// optional fields keep their value.
+type DomainRestrictionConfigInput struct {
+	Active             *bool   `json:"active"`
+	BlockPublicDomains *bool   `json:"blockPublicDomains"`
+	Type               *string `json:"type"`
+}
+
+// DomainRestriction is one domain on a tenant's allow or block list
+// (DomainRestrictionsResponse).
+type DomainRestriction struct {
+	ID     string `json:"id"`
+	Domain string `json:"domain"`
+	Type   string `json:"type"`
+}
+
+// DomainRestrictionInput adds a domain (DomainRestrictionsCreateRequest).
+type DomainRestrictionInput struct {
+	Domain string `json:"domain"`
+	Type   string `json:"type"`
+}
+
+// DomainRestrictionsBulkInput replaces every domain of a tenant's lists
+// with Domains on the Type list (DomainRestrictionsBulkRequestRequest).
+type DomainRestrictionsBulkInput struct {
+	Type    string   `json:"type"`
+	Domains []string `json:"domains"`
+}
+
+var defaultDomainConfig = DomainRestrictionConfig{ListType: RestrictionBlock}
+
+func (id *Identity) loadDomainRules(ctx context.Context, st store.Store, tenantID string) ([]DomainRestriction, error) {
+	return loadSetting[[]DomainRestriction](ctx, id, st, tenantID, settingDomainRestrictions, nil)
+}
+
+// checkEmailDomain refuses email when tenantID's e-mail domain restriction
+// is active and does not admit it. Creating a user in a tenant, inviting
+// one and joining one (addMembership) call it.
+func (id *Identity) checkEmailDomain(ctx context.Context, st store.Store, tenantID, email string) error {
+	if tenantID == "" {
+		return nil
+	}
+	cfg, err := loadSetting(ctx, id, st, tenantID, settingDomainRestrictionConfig, defaultDomainConfig)
+	if err != nil || !cfg.Active {
+		return err
+	}
+	rules, err := id.loadDomainRules(ctx, st, tenantID)
+	if err != nil {
+		return err
+	}
+	r := policy.DomainRestriction{Enabled: true, Strategy: cfg.ListType, BlockPublicDomains: cfg.BlockPublicDomains}
+	for _, x := range rules {
+		if x.Type == cfg.ListType {
+			r.Domains = append(r.Domains, x.Domain)
+		}
+	}
+	if !r.Allows(email) {
+		return forbidden(CodeEmailDomainRestricted, "the e-mail %s is not allowed in this account by its e-mail domain restrictions", email)
+	}
+	return nil
+}
+
+// GetDomainRestrictionConfig returns the e-mail domain restriction
+// configuration of the principal's tenant (inactive, BLOCK, when never set).
+func (id *Identity) GetDomainRestrictionConfig(ctx context.Context, p *Principal) (*DomainRestrictionConfig, error) {
+	tenantID, err := restrictionTenant(p)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := loadSetting(ctx, id, id.store, tenantID, settingDomainRestrictionConfig, defaultDomainConfig)
+	if err != nil {
+		return nil, err
+	}
+	return &cfg, nil
+}
+
+// SetDomainRestrictionConfig switches the e-mail domain restriction of the
+// principal's tenant on or off and may change its list type and the
+// public-domain block.
+func (id *Identity) SetDomainRestrictionConfig(ctx context.Context, p *Principal, in DomainRestrictionConfigInput) (*DomainRestrictionConfig, error) {
+	tenantID, err := restrictionTenant(p)
+	if err != nil {
+		return nil, err
+	}
+	if in.Active == nil {
+		return nil, invalid("active", "active is required")
+	}
+	if in.Type != nil {
+		if err := checkListType("type", *in.Type); err != nil {
+			return nil, err
+		}
+	}
+	var cfg DomainRestrictionConfig
+	err = id.store.InTx(ctx, func(tx store.Store) error {
+		if err := id.checkScopeTenant(ctx, tx, tenantID); err != nil {
+			return err
+		}
+		if cfg, err = loadSetting(ctx, id, tx, tenantID, settingDomainRestrictionConfig, defaultDomainConfig); err != nil {
+			return err
+		}
+		setBool(&cfg.Active, in.Active)
+		setBool(&cfg.BlockPublicDomains, in.BlockPublicDomains)
+		if in.Type != nil {
+			cfg.ListType = *in.Type
+		}
+		return saveSetting(ctx, id, tx, tenantID, settingDomainRestrictionConfig, cfg)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &cfg, nil
+}
+
+// ListDomainRestrictions lists the domains of the principal's tenant's
+// allow and block lists, in the order they were added.
+func (id *Identity) ListDomainRestrictions(ctx context.Context, p *Principal, q PageQuery) (*Page[DomainRestriction], error) {
+	tenantID, err := restrictionTenant(p)
+	if err != nil {
+		return nil, err
+	}
+	if q, err = q.normalize(); err != nil {
+		return nil, err
+	}
+	rules, err := id.loadDomainRules(ctx, id.store, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	return pageOf(rules, q), nil
+}
+
+// changeDomainRules applies change to the principal's tenant's domain
+// rules in one transaction.
+func (id *Identity) changeDomainRules(ctx context.Context, p *Principal, change func([]DomainRestriction) ([]DomainRestriction, error)) error {
+	tenantID, err := restrictionTenant(p)
+	if err != nil {
+		return err
+	}
+	return id.store.InTx(ctx, func(tx store.Store) error {
+		if err := id.checkScopeTenant(ctx, tx, tenantID); err != nil {
+			return err
+		}
+		rules, err := id.loadDomainRules(ctx, tx, tenantID)
+		if err != nil {
+			return err
+		}
+		if rules, err = change(slices.Clone(rules)); err != nil {
+			return err
+		}
+		return saveSetting(ctx, id, tx, tenantID, settingDomainRestrictions, rules)
+	})
+}
+
+// CreateDomainRestriction adds a domain ("acme.com"; "@ACME.com" is the
+// same) to the principal's tenant's ALLOW or BLOCK list; ErrConflict if it
+// is on that list already.
+func (id *Identity) CreateDomainRestriction(ctx context.Context, p *Principal, in DomainRestrictionInput) (*DomainRestriction, error) {
+	d, err := policy.NormalizeDomain(in.Domain)
+	if err != nil {
+		return nil, invalid("domain", "domain: %v", err)
+	}
+	if err := checkListType("type", in.Type); err != nil {
+		return nil, err
+	}
+	out := DomainRestriction{ID: id.newID(), Domain: d, Type: in.Type}
+	err = id.changeDomainRules(ctx, p, func(rules []DomainRestriction) ([]DomainRestriction, error) {
+		if slices.ContainsFunc(rules, func(r DomainRestriction) bool { return r.Domain == d && r.Type == in.Type }) {
+			return nil, conflict("", "%s is already on the %s list", d, in.Type)
+		}
+		if len(rules) >= MaxDomainRestrictions {
+			return nil, invalid("domain", "an account holds at most %d domain restrictions", MaxDomainRestrictions)
+		}
+		return append(rules, out), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// DeleteDomainRestriction removes the domain rule ruleID of the principal's
+// tenant; ErrNotFound if the tenant has no such rule.
+func (id *Identity) DeleteDomainRestriction(ctx context.Context, p *Principal, ruleID string) error {
+	return id.changeDomainRules(ctx, p, func(rules []DomainRestriction) ([]DomainRestriction, error) {
+		i := slices.IndexFunc(rules, func(r DomainRestriction) bool { return r.ID == ruleID })
+		if i < 0 {
+			return nil, notFound("domain restriction %s not found", ruleID)
+		}
+		return slices.Delete(rules, i, i+1), nil
+	})
+}
+
+// ReplaceDomainRestrictions replaces every domain rule of the principal's
+// tenant (of both lists) with in.Domains on the in.Type list, duplicates
+// dropped, and returns the new rules.
+func (id *Identity) ReplaceDomainRestrictions(ctx context.Context, p *Principal, in DomainRestrictionsBulkInput) ([]DomainRestriction, error) {
+	if err := checkListType("type", in.Type); err != nil {
+		return nil, err
+	}
+	if in.Domains == nil {
+		return nil, invalid("domains", "domains is required")
+	}
+	if len(in.Domains) > MaxDomainRestrictions {
+		return nil, invalid("domains", "at most %d domains", MaxDomainRestrictions)
+	}
+	out := make([]DomainRestriction, 0, len(in.Domains))
+	seen := make(map[string]bool, len(in.Domains))
+	for i, raw := range in.Domains {
+		d, err := policy.NormalizeDomain(raw)
+		if err != nil {
+			return nil, invalid(fmt.Sprintf("domains[%d]", i), "domains[%d]: %v", i, err)
+		}
+		if !seen[d] {
+			seen[d] = true
+			out = append(out, DomainRestriction{ID: id.newID(), Domain: d, Type: in.Type})
+		}
+	}
+	err := id.changeDomainRules(ctx, p, func([]DomainRestriction) ([]DomainRestriction, error) { return out, nil })
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
