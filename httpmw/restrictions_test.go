@@ -2,6 +2,7 @@ package httpmw_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -143,5 +144,84 @@ func TestIPRestrictionRoutes(t *testing.T) {
 		// Switched off, everyone is admitted again.
 		s.do(t, http.MethodPost, base+"/config", map[string]any{"isActive": false}, bearer(s.vendor), asTenant).want(t, http.StatusCreated)
 		s.do(t, http.MethodPost, "/resources/auth/v1/user", map[string]string{"email": testUserEmail, "password": testPassword}, func(r *http.Request) { r.RemoteAddr = "[2001:db8::1]:443" }).want(t, http.StatusOK)
+	})
+}
+
+func TestDomainRestrictionRoutes(t *testing.T) {
+	stores(t, func(t *testing.T, s *mfaServer) {
+		const base = "/resources/configurations/restrictions/v1/email-domain"
+		adminTok, _, tenantID := s.userToken(t, testUserEmail)
+		plainTok, _, _ := s.plainToken(t, "plain@example.com")
+		otherTok, _, _ := s.userToken(t, "other-admin@example.com")
+		asTenant := header("frontegg-tenant-id", tenantID)
+
+		s.do(t, http.MethodGet, base, nil).wantError(t, http.StatusUnauthorized)
+		for _, r := range []struct {
+			method, path string
+			body         any
+		}{
+			{http.MethodGet, base, nil},
+			{http.MethodPost, base, map[string]any{"domain": "acme.com", "type": "ALLOW"}},
+			{http.MethodGet, base + "/config", nil},
+			{http.MethodPost, base + "/config", map[string]any{"active": true}},
+			{http.MethodDelete, base + "/x", nil},
+			{http.MethodPost, base + "/replace-bulk", map[string]any{"type": "ALLOW", "domains": []string{"acme.com"}}},
+		} {
+			s.do(t, r.method, r.path, r.body, bearer(plainTok)).wantError(t, http.StatusForbidden)
+		}
+		s.do(t, http.MethodGet, base+"/config", nil, bearer(s.vendor)).wantError(t, http.StatusBadRequest)
+
+		cfg := s.do(t, http.MethodGet, base+"/config", nil, bearer(adminTok)).want(t, http.StatusOK).object(t)
+		wantKeys(t, "domain config", cfg, "active", "listType", "blockPublicDomains")
+		if cfg["active"] != false {
+			t.Fatalf("default config = %v", cfg)
+		}
+		s.do(t, http.MethodPost, base, map[string]any{"domain": "no spaces.com", "type": "ALLOW"}, bearer(adminTok)).wantError(t, http.StatusBadRequest)
+		s.do(t, http.MethodPost, base, map[string]any{"domain": "acme.com"}, bearer(adminTok)).wantError(t, http.StatusBadRequest)
+		s.do(t, http.MethodPost, base+"/config", map[string]any{"type": "ALLOW"}, bearer(adminTok)).wantError(t, http.StatusBadRequest)
+		s.do(t, http.MethodPost, base+"/replace-bulk", map[string]any{"type": "ALLOW", "domains": []string{"ok.com", "-bad.com"}}, bearer(adminTok)).wantError(t, http.StatusBadRequest)
+
+		d := s.do(t, http.MethodPost, base, map[string]any{"domain": "Example.com", "type": "ALLOW"}, bearer(adminTok)).want(t, http.StatusCreated).object(t)
+		wantKeys(t, "domain restriction", d, "id", "domain", "type")
+		if d["domain"] != "example.com" {
+			t.Fatalf("domain = %v", d)
+		}
+		s.do(t, http.MethodPost, base, map[string]any{"domain": "example.com", "type": "ALLOW"}, bearer(adminTok)).wantError(t, http.StatusConflict)
+		cfg = s.do(t, http.MethodPost, base+"/config", map[string]any{"active": true, "type": "ALLOW"}, bearer(adminTok)).want(t, http.StatusCreated).object(t)
+		if cfg["active"] != true || cfg["listType"] != "ALLOW" {
+			t.Fatalf("config = %v", cfg)
+		}
+		list := s.do(t, http.MethodGet, base, nil, bearer(adminTok)).want(t, http.StatusOK).object(t)
+		if items := list["items"].([]any); len(items) != 1 {
+			t.Fatalf("list = %v", list)
+		}
+
+		// Enforcement over HTTP: inviting an outsider is refused, naming it.
+		msg, code := s.do(t, http.MethodPost, "/resources/users/v2", map[string]any{"email": "eve@evil.com", "name": "Eve"}, bearer(adminTok)).wantError(t, http.StatusForbidden)
+		if code != "ER-01402" || !strings.Contains(msg, "eve@evil.com") {
+			t.Fatalf("refused invite: %q %s", msg, code)
+		}
+		s.do(t, http.MethodPost, "/resources/users/v2", map[string]any{"email": "new@example.com", "name": "New"}, bearer(adminTok)).want(t, http.StatusCreated)
+
+		// Tenant isolation.
+		if items := s.do(t, http.MethodGet, base, nil, bearer(otherTok)).want(t, http.StatusOK).object(t)["items"].([]any); len(items) != 0 {
+			t.Fatalf("other tenant sees %v", items)
+		}
+		s.do(t, http.MethodDelete, base+"/"+d["id"].(string), nil, bearer(otherTok)).wantError(t, http.StatusNotFound)
+		s.do(t, http.MethodPost, "/resources/users/v2", map[string]any{"email": "eve@evil.com", "name": "Eve"}, bearer(otherTok)).want(t, http.StatusCreated)
+
+		// Replace, through the environment token, then delete.
+		got := s.do(t, http.MethodPost, base+"/replace-bulk", map[string]any{"type": "BLOCK", "domains": []string{"evil.com", "spam.io"}}, bearer(s.vendor), asTenant).want(t, http.StatusCreated).array(t)
+		if len(got) != 2 || got[0]["type"] != "BLOCK" || got[1]["domain"] != "spam.io" {
+			t.Fatalf("replace-bulk = %v", got)
+		}
+		if items := s.do(t, http.MethodGet, base, nil, bearer(adminTok)).want(t, http.StatusOK).object(t)["items"].([]any); len(items) != 2 {
+			t.Fatalf("after replace = %v", items)
+		}
+		s.do(t, http.MethodDelete, base+"/"+d["id"].(string), nil, bearer(adminTok)).wantError(t, http.StatusNotFound)
+		s.do(t, http.MethodDelete, base+"/"+got[1]["id"].(string), nil, bearer(adminTok)).want(t, http.StatusOK)
+		s.do(t, http.MethodPost, base+"/config", map[string]any{"active": true, "type": "BLOCK"}, bearer(adminTok)).want(t, http.StatusCreated)
+		s.do(t, http.MethodPost, "/resources/users/v2", map[string]any{"email": "x@evil.com", "name": "X"}, bearer(adminTok)).wantError(t, http.StatusForbidden)
+		s.do(t, http.MethodPost, "/resources/users/v2", map[string]any{"email": "y@spam.io", "name": "Y"}, bearer(adminTok)).want(t, http.StatusCreated)
 	})
 }
