@@ -225,3 +225,19 @@ func TestDomainRestrictionRoutes(t *testing.T) {
 		s.do(t, http.MethodPost, "/resources/users/v2", map[string]any{"email": "y@spam.io", "name": "Y"}, bearer(adminTok)).want(t, http.StatusCreated)
 	})
 }
+
+func TestRestrictionsUnknownTenant(t *testing.T) {
+	s := &mfaServer{testServer: newTestServer(t)}
+	s.vendor = s.vendorToken(t)
+	ghost := header("frontegg-tenant-id", "no-such-tenant")
+	for _, path := range []string{
+		"/resources/configurations/v1/restrictions/ip/config",
+		"/resources/configurations/v1/restrictions/ip",
+		"/resources/configurations/restrictions/v1/email-domain/config",
+		"/resources/configurations/restrictions/v1/email-domain",
+	} {
+		s.do(t, http.MethodGet, path, nil, bearer(s.vendor), ghost).wantError(t, http.StatusNotFound)
+	}
+	s.do(t, http.MethodPost, "/resources/configurations/v1/restrictions/ip", map[string]any{"ip": "10.0.0.1", "strategy": "ALLOW"}, bearer(s.vendor), ghost).wantError(t, http.StatusNotFound)
+	s.do(t, http.MethodPost, "/resources/configurations/restrictions/v1/email-domain", map[string]any{"domain": "acme.com", "type": "ALLOW"}, bearer(s.vendor), ghost).wantError(t, http.StatusNotFound)
+}

@@ -54,6 +54,16 @@ func restrictionTenant(p *Principal) (string, error) {
 	return p.TenantID, nil
 }
 
+// readScope is restrictionTenant for reads: the tenant an environment token
+// names must exist (a user's own tenant comes from its token).
+func (id *Identity) readScope(ctx context.Context, p *Principal) (string, error) {
+	tenantID, err := restrictionTenant(p)
+	if err != nil || !p.Vendor {
+		return tenantID, err
+	}
+	return tenantID, id.checkScopeTenant(ctx, id.store, tenantID)
+}
+
 func checkListType(field, v string) error {
 	if v != RestrictionAllow && v != RestrictionBlock {
 		return invalid(field, "%s must be ALLOW or BLOCK", field)
@@ -185,7 +195,11 @@ func (id *Identity) changeIPState(ctx context.Context, p *Principal, callerIP st
 			return err
 		}
 		if !p.Vendor && before && !s.engine().Allows(callerIP) {
-			return conflict(CodeIPRestricted, "this change would block your own IP %s and lock you out; add it to the allow list first", callerIP)
+			shown := callerIP
+			if shown == "" {
+				shown = "(unknown: pass the caller's address)"
+			}
+			return conflict(CodeIPRestricted, "this change would block your own IP %s and lock you out; add it to the allow list first", shown)
 		}
 		if err := saveSetting(ctx, id, tx, tenantID, settingIPRestrictionConfig, s.cfg); err != nil {
 			return err
@@ -199,7 +213,7 @@ func (id *Identity) changeIPState(ctx context.Context, p *Principal, callerIP st
 // GetIPRestrictionConfig returns the IP restriction configuration of the
 // principal's tenant (ALLOW, inactive when never set).
 func (id *Identity) GetIPRestrictionConfig(ctx context.Context, p *Principal) (*IPRestrictionConfig, error) {
-	tenantID, err := restrictionTenant(p)
+	tenantID, err := id.readScope(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +254,7 @@ func (id *Identity) SetIPRestrictionConfig(ctx context.Context, p *Principal, ca
 // first; filter keeps those whose address or description contains it
 // (case-insensitive).
 func (id *Identity) ListIPRestrictions(ctx context.Context, p *Principal, filter string, q PageQuery) (*Page[IPRestriction], error) {
-	tenantID, err := restrictionTenant(p)
+	tenantID, err := id.readScope(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -330,7 +344,7 @@ func (id *Identity) DeleteIPRestriction(ctx context.Context, p *Principal, calle
 // VerifyIP reports whether callerIP may sign in to the principal's tenant
 // under its IP restriction as configured now.
 func (id *Identity) VerifyIP(ctx context.Context, p *Principal, callerIP string) (*IPVerifyResult, error) {
-	tenantID, err := restrictionTenant(p)
+	tenantID, err := id.readScope(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -346,7 +360,7 @@ func (id *Identity) VerifyIP(ctx context.Context, p *Principal, callerIP string)
 // restriction is active: an admin portal asks it before switching the
 // ALLOW strategy on.
 func (id *Identity) VerifyIPInAllowList(ctx context.Context, p *Principal, callerIP string) (*IPVerifyResult, error) {
-	tenantID, err := restrictionTenant(p)
+	tenantID, err := id.readScope(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -436,7 +450,7 @@ func (id *Identity) checkEmailDomain(ctx context.Context, st store.Store, tenant
 // GetDomainRestrictionConfig returns the e-mail domain restriction
 // configuration of the principal's tenant (inactive, BLOCK, when never set).
 func (id *Identity) GetDomainRestrictionConfig(ctx context.Context, p *Principal) (*DomainRestrictionConfig, error) {
-	tenantID, err := restrictionTenant(p)
+	tenantID, err := id.readScope(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -487,7 +501,7 @@ func (id *Identity) SetDomainRestrictionConfig(ctx context.Context, p *Principal
 // ListDomainRestrictions lists the domains of the principal's tenant's
 // allow and block lists, in the order they were added.
 func (id *Identity) ListDomainRestrictions(ctx context.Context, p *Principal, q PageQuery) (*Page[DomainRestriction], error) {
-	tenantID, err := restrictionTenant(p)
+	tenantID, err := id.readScope(ctx, p)
 	if err != nil {
 		return nil, err
 	}
