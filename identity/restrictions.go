@@ -157,11 +157,16 @@ func (id *Identity) checkIPRestriction(ctx context.Context, st store.Store, tena
 	if tenantID == "" {
 		return nil
 	}
-	s, err := id.loadIPState(ctx, st, tenantID)
+	// Most tenants have no active restriction: one read decides.
+	cfg, err := loadSetting(ctx, id, st, tenantID, settingIPRestrictionConfig, defaultIPConfig)
+	if err != nil || !cfg.IsActive {
+		return err
+	}
+	rules, err := loadSetting[[]IPRestriction](ctx, id, st, tenantID, settingIPRestrictions, nil)
 	if err != nil {
 		return err
 	}
-	if !s.engine().Allows(ip) {
+	if !(ipState{cfg: cfg, rules: rules}).engine().Allows(ip) {
 		shown := ip
 		if shown == "" {
 			shown = "an unknown address"
