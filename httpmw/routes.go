@@ -39,6 +39,8 @@ func routeTable() []Route {
 		sessionRoutes,
 		passwordRoutes,
 		lockoutRoutes,
+		ipRestrictionRoutes,
+		domainRestrictionRoutes,
 		// The accounts API (NewAccounts).
 		tenantRoutes,
 		subTenantRoutes,

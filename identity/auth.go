@@ -186,6 +186,10 @@ func (id *Identity) checkCanLogin(rec *userRecord, cfg store.EnvConfig) (string,
 // startSession opens a session for the user in tenantID and issues the
 // first access and refresh tokens.
 func (id *Identity) startSession(ctx context.Context, rec *userRecord, tenantID string, amr []string, client ClientInfo) (*AuthResponse, error) {
+	// The tenant's IP restriction (restrictions.go) refuses disallowed addresses.
+	if err := id.checkIPRestriction(ctx, id.store, tenantID, client.IP); err != nil {
+		return nil, err
+	}
 	cfg, err := id.config(ctx)
 	if err != nil {
 		return nil, err
@@ -353,6 +357,11 @@ func (id *Identity) Refresh(ctx context.Context, refreshToken, tenantID string, 
 		if err := id.checkSessionPolicy(ctx, sess, now, target); err != nil {
 			return nil, err
 		}
+	}
+	// The target tenant's IP restriction (restrictions.go) refuses
+	// disallowed addresses.
+	if err := id.checkIPRestriction(ctx, id.store, target, client.IP); err != nil {
+		return nil, err
 	}
 	newRefresh, newRT := refreshToken, (*store.RefreshToken)(nil)
 	if cfg.RotateRefreshTokens {

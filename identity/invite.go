@@ -237,6 +237,10 @@ func (id *Identity) addInvitee(ctx context.Context, tx store.Store, rec *userRec
 		}
 		return rec, nil
 	}
+	// The tenant's e-mail domain restriction (restrictions.go).
+	if err := id.checkEmailDomain(ctx, tx, in.TenantID, rec.user.Email); err != nil {
+		return nil, err
+	}
 	roleIDs, err := id.initialRoleIDs(ctx, tx, in.TenantID, in.RoleIDs)
 	if err != nil {
 		return nil, err

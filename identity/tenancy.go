@@ -66,6 +66,10 @@ func (in *UserTenantInput) validate() error {
 // or, when none are given, with the roles a new member of the tenant gets
 // (the first-user roles for its first member, else the default roles).
 func (id *Identity) addMembership(ctx context.Context, tx store.Store, rec *userRecord, tenantID string, roleIDs []string) error {
+	// The tenant's e-mail domain restriction (restrictions.go).
+	if err := id.checkEmailDomain(ctx, tx, tenantID, rec.user.Email); err != nil {
+		return err
+	}
 	roleIDs, err := id.initialRoleIDs(ctx, tx, tenantID, roleIDs)
 	if err != nil {
 		return err

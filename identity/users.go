@@ -276,6 +276,10 @@ func (id *Identity) createUser(ctx context.Context, tx store.Store, in CreateUse
 	if _, err := tx.GetTenant(ctx, id.envID, in.TenantID); err != nil {
 		return nil, storeErr(err, "tenant "+in.TenantID)
 	}
+	// The tenant's e-mail domain restriction (restrictions.go).
+	if err := id.checkEmailDomain(ctx, tx, in.TenantID, in.Email); err != nil {
+		return nil, err
+	}
 	roleIDs, err := id.initialRoleIDs(ctx, tx, in.TenantID, in.RoleIDs)
 	if err != nil {
 		return nil, err
