@@ -419,7 +419,7 @@ func TestMFAWebAuthn(t *testing.T) {
 			t.Fatalf("creation options: %+v", opts)
 		}
 		auth := virtualwebauthn.NewAuthenticatorWithOptions(virtualwebauthn.AuthenticatorOptions{UserHandle: []byte(userID)})
-		cred := virtualwebauthn.NewCredential(virtualwebauthn.KeyTypeEC2)
+		cred := newTestCredential(t, virtualwebauthn.KeyTypeEC2)
 		cred.Counter = 1
 		att := webauthnBody(t, virtualwebauthn.CreateAttestationResponse(mfaRP, auth, cred, *opts))
 		body := map[string]any{"mfaToken": ch["mfaToken"], "webauthnToken": pre["webauthnToken"], "deviceType": "CrossPlatform", "options": att}
