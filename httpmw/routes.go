@@ -33,6 +33,7 @@ func routeTable() []Route {
 		userQueryRoutes,
 		tenantInviteRoutes,
 		sessionRoutes,
+		apiTokenRoutes,
 		passwordRoutes,
 		lockoutRoutes,
 		// The accounts API (NewAccounts).
