@@ -297,6 +297,29 @@ func (id *Identity) tokenAuthz(ctx context.Context, t *store.APIToken) (roles, p
 	return roles, perms, nil
 }
 
+// noEscalation refuses a token granting a permission its creator p does
+// not hold (the environment token holds them all): a user cannot mint
+// itself more rights than it has.
+func (id *Identity) noEscalation(ctx context.Context, p *Principal, t *store.APIToken) error {
+	if p.Vendor {
+		return nil
+	}
+	_, perms, err := id.tokenAuthz(ctx, t)
+	if err != nil {
+		return err
+	}
+	for _, k := range perms {
+		if !Can(p, k) {
+			field := "permissionIds"
+			if len(t.RoleIDs) > 0 {
+				field = "roleIds"
+			}
+			return &Error{Kind: ErrForbidden, Code: CodeForbidden, Field: field, Message: "the token would grant " + k + ", which the caller does not hold"}
+		}
+	}
+	return nil
+}
+
 // signTokenJWT signs the access token of t (sub and jti are t's id) valid
 // for ttl.
 func (id *Identity) signTokenJWT(ctx context.Context, cfg store.EnvConfig, t *store.APIToken, typ string, ttl time.Duration) (string, time.Time, error) {
@@ -380,6 +403,9 @@ func (id *Identity) CreateTenantAPIToken(ctx context.Context, p *Principal, in C
 		return nil, err
 	}
 	t.RoleIDs, t.PermissionIDs = slices.Clone(in.RoleIDs), slices.Clone(perms)
+	if err := id.noEscalation(ctx, p, t); err != nil {
+		return nil, err
+	}
 	if err := id.store.CreateAPIToken(ctx, t); err != nil {
 		return nil, storeErr(err, "API token")
 	}
@@ -457,6 +483,9 @@ func (id *Identity) UpdateTenantAPIToken(ctx context.Context, p *Principal, clie
 			t.PermissionIDs = nil
 		}
 	}
+	if err := id.noEscalation(ctx, p, t); err != nil {
+		return nil, err
+	}
 	if err := id.store.UpdateAPIToken(ctx, t); err != nil {
 		return nil, storeErr(err, "API token")
 	}
@@ -520,6 +549,9 @@ func (id *Identity) CreateTenantAccessToken(ctx context.Context, p *Principal, i
 		ID: id.newID(), EnvID: id.envID, TenantID: tenantID, Type: store.AccessTokenTenant,
 		Description: in.Description, RoleIDs: slices.Clone(in.RoleIDs), CreatedByUserID: p.UserID,
 		CreatedAt: now, ExpiresAt: exp,
+	}
+	if err := id.noEscalation(ctx, p, t); err != nil {
+		return nil, err
 	}
 	jwt, _, err := id.signTokenJWT(ctx, cfg, t, tokens.TypeTenantAccessToken, id.accessTokenTTL(exp))
 	if err != nil {

@@ -118,3 +118,43 @@ func TestAccessTokensExpireAndRevoke(t *testing.T) {
 		t.Fatalf("active after expiry and revocation = %v, %v", ids, err)
 	}
 }
+
+func TestAPITokenNoEscalation(t *testing.T) {
+	e := newTestEnv(t)
+	ctx := context.Background()
+	owner := e.user(t, "owner@example.com")
+	roles, err := e.id.ListRoles(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]string{}
+	for _, r := range roles {
+		ids[r.Key] = r.ID
+	}
+	if _, err := e.id.CreateUser(ctx, identity.CreateUserInput{Email: "ro@example.com", Password: testPassword, TenantID: owner.TenantID, RoleIDs: []string{ids[identity.RoleReadOnly]}}); err != nil {
+		t.Fatal(err)
+	}
+	ro := e.principal(t, e.login(t, "ro@example.com").AccessToken)
+	_, err = e.id.CreateTenantAPIToken(ctx, ro, identity.CreateTenantAPITokenInput{RoleIDs: []string{ids[identity.RoleAdmin]}})
+	wantErr(t, err, identity.ErrForbidden)
+	_, err = e.id.CreateTenantAccessToken(ctx, ro, identity.CreateAccessTokenInput{RoleIDs: []string{ids[identity.RoleAdmin]}})
+	wantErr(t, err, identity.ErrForbidden)
+	tok, err := e.id.CreateTenantAPIToken(ctx, ro, identity.CreateTenantAPITokenInput{RoleIDs: []string{ids[identity.RoleReadOnly]}})
+	if err != nil {
+		t.Fatalf("granting what one holds: %v", err)
+	}
+	_, err = e.id.UpdateTenantAPIToken(ctx, ro, tok.ClientID, identity.UpdateTenantAPITokenInput{RoleIDs: []string{ids[identity.RoleAdmin]}})
+	wantErr(t, err, identity.ErrForbidden)
+	// A tenant token acts as no user: personal-token routes refuse it.
+	res, err := e.id.AuthenticateAPIToken(ctx, tok.ClientID, tok.Secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.id.CreateUserAPIToken(ctx, e.principal(t, res.AccessToken), identity.CreateUserAPITokenInput{})
+	wantErr(t, err, identity.ErrForbidden)
+	// The environment may grant anything.
+	vendor := &identity.Principal{Vendor: true, TenantID: owner.TenantID}
+	if _, err := e.id.CreateTenantAPIToken(ctx, vendor, identity.CreateTenantAPITokenInput{RoleIDs: []string{ids[identity.RoleAdmin]}}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -85,10 +85,14 @@ func (id *Identity) Authenticate(ctx context.Context, token string) (*Principal,
 }
 
 // requireUser returns the acting user of p, refusing a vendor principal that
-// did not name a user.
+// did not name a user and a tenant's API or access token (which acts as no
+// user).
 func requireUser(p *Principal) (userID, tenantID string, err error) {
 	if p == nil {
 		return "", "", unauthorized("", "authentication required")
+	}
+	if p.UserID == "" && !p.Vendor {
+		return "", "", forbidden("", "a tenant's API token acts as no user; this operation needs a user")
 	}
 	if p.UserID == "" {
 		return "", "", invalid("frontegg-user-id", "the frontegg-user-id header is required with an environment token")
