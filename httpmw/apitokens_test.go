@@ -111,6 +111,14 @@ func TestAPITokensDisabledHTTP(t *testing.T) {
 	s.do(t, http.MethodPost, tenantAccessTokensPath, map[string]any{}, bearer(admin)).wantError(t, http.StatusForbidden)
 	s.do(t, http.MethodPost, userAPITokensPath, map[string]any{}, bearer(admin)).wantError(t, http.StatusForbidden)
 	s.do(t, http.MethodPost, userAccessTokensPath, map[string]any{}, bearer(admin)).wantError(t, http.StatusForbidden)
+	// The M2M reads refuse with the message the official SDK recognises.
+	vt := s.vendorToken(t)
+	msg, _ := s.do(t, http.MethodGet, "/resources/vendor-only/users/access-tokens/v1/active", nil, bearer(vt)).wantError(t, http.StatusForbidden)
+	if msg != "Api tokens are disabled" {
+		t.Fatalf("message = %q", msg)
+	}
+	s.do(t, http.MethodGet, "/resources/vendor-only/users/access-tokens/v1/x", nil, bearer(vt)).wantError(t, http.StatusForbidden)
+	s.do(t, http.MethodGet, "/resources/vendor-only/tenants/access-tokens/v1/x", nil, bearer(vt)).wantError(t, http.StatusForbidden)
 }
 
 func TestAPITokenExpiryHTTP(t *testing.T) {

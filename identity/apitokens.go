@@ -151,6 +151,10 @@ func tokenTenant(p *Principal) (string, error) {
 	return p.TenantID, nil
 }
 
+// errAPITokensDisabled is the message of the refusal when the environment
+// turned API tokens off; the official SDKs recognise it by this exact text.
+const errAPITokensDisabled = "Api tokens are disabled"
+
 // apiTokensAllowed refuses when the environment turned API tokens off.
 func (id *Identity) apiTokensAllowed(ctx context.Context) (store.EnvConfig, error) {
 	cfg, err := id.config(ctx)
@@ -158,7 +162,7 @@ func (id *Identity) apiTokensAllowed(ctx context.Context) (store.EnvConfig, erro
 		return cfg, err
 	}
 	if !cfg.APITokensEnabled {
-		return cfg, forbidden("", "API tokens are disabled in this environment")
+		return cfg, forbidden("", errAPITokensDisabled)
 	}
 	return cfg, nil
 }

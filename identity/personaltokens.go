@@ -161,8 +161,13 @@ func (id *Identity) DeleteUserAccessToken(ctx context.Context, p *Principal, tok
 
 // ActiveUserAccessTokenIDs returns the ids of the user access tokens that
 // are neither revoked nor expired (of tenantID only, when set): the list
-// the official SDKs check a userAccessToken's sub against.
+// the official SDKs check a userAccessToken's sub against. With API tokens
+// disabled it refuses (403 "Api tokens are disabled", which the SDKs treat
+// as a failed authentication).
 func (id *Identity) ActiveUserAccessTokenIDs(ctx context.Context, tenantID string) ([]string, error) {
+	if _, err := id.apiTokensAllowed(ctx); err != nil {
+		return nil, err
+	}
 	list, err := id.store.ListAPITokens(ctx, id.envID, store.APITokenFilter{TenantID: tenantID, Types: []string{store.AccessTokenUser}})
 	if err != nil {
 		return nil, err
@@ -180,6 +185,9 @@ func (id *Identity) ActiveUserAccessTokenIDs(ctx context.Context, tenantID strin
 // accessTokenData returns the current roles and permissions of access
 // token tokenID of type typ (in tenantID, when set).
 func (id *Identity) accessTokenData(ctx context.Context, typ, tenantID, tokenID string) (*AccessTokenData, error) {
+	if _, err := id.apiTokensAllowed(ctx); err != nil {
+		return nil, err
+	}
 	t, err := id.store.GetAPIToken(ctx, id.envID, tokenID)
 	if err != nil {
 		return nil, storeErr(err, "access token "+tokenID)
