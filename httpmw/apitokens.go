@@ -44,6 +44,7 @@ var apiTokenRoutes = []Route{
 	// access tokens.
 	{Method: http.MethodGet, Path: "/resources/vendor-only/users/access-tokens/v1/active", OperationID: "VendorOnlyUserAccessTokensV1Controller_getActiveAccessTokens", Auth: Vendor, handle: activeUserAccessTokens},
 	{Method: http.MethodGet, Path: "/resources/vendor-only/users/access-tokens/v1/{id}", OperationID: "VendorOnlyUserAccessTokensV1Controller_getUserAccessTokenData", Auth: Vendor, handle: getUserAccessTokenData},
+	{Method: http.MethodGet, Path: "/resources/vendor-only/tenants/access-tokens/v1/active", OperationID: "VendorOnlyTenantAccessTokensV1Controller_getActiveAccessTokens", Auth: Vendor, handle: activeTenantAccessTokens},
 	{Method: http.MethodGet, Path: "/resources/vendor-only/tenants/access-tokens/v1/{id}", OperationID: "VendorOnlyTenantAccessTokensV1Controller_getTenantAccessTokenData", Auth: Vendor, handle: getTenantAccessTokenData},
 }
 
@@ -146,6 +147,10 @@ func deleteUserAccessToken(c *call) (any, error) {
 
 func activeUserAccessTokens(c *call) (any, error) {
 	return c.id().ActiveUserAccessTokenIDs(c.ctx(), c.principal.TenantID)
+}
+
+func activeTenantAccessTokens(c *call) (any, error) {
+	return c.id().ActiveTenantAccessTokenIDs(c.ctx(), c.principal.TenantID)
 }
 
 func getUserAccessTokenData(c *call) (any, error) {

@@ -162,6 +162,12 @@ func TestTenantAccessTokensHTTP(t *testing.T) {
 	if data["tenantId"] != tenantID || len(data["roles"].([]any)) != 1 {
 		t.Fatalf("data = %v", data)
 	}
+	var active []string
+	decodeJSON(t, s.do(t, http.MethodGet, "/resources/vendor-only/tenants/access-tokens/v1/active", nil, bearer(vt)).want(t, http.StatusOK).body, &active)
+	if len(active) != 1 || active[0] != tokID {
+		t.Fatalf("active = %v", active)
+	}
+	s.do(t, http.MethodGet, "/resources/vendor-only/tenants/access-tokens/v1/active", nil, bearer(admin)).wantError(t, http.StatusForbidden)
 	s.do(t, http.MethodGet, "/resources/vendor-only/tenants/access-tokens/v1/"+tokID, nil, bearer(admin)).wantError(t, http.StatusForbidden)
 	s.do(t, http.MethodGet, "/resources/vendor-only/tenants/access-tokens/v1/missing", nil, bearer(vt)).wantError(t, http.StatusNotFound)
 
@@ -175,6 +181,10 @@ func TestTenantAccessTokensHTTP(t *testing.T) {
 	s.do(t, http.MethodDelete, tenantAccessTokensPath+"/"+tokID, nil, bearer(admin)).want(t, http.StatusOK)
 	s.do(t, http.MethodDelete, tenantAccessTokensPath+"/"+tokID, nil, bearer(admin)).wantError(t, http.StatusNotFound)
 	s.do(t, http.MethodGet, "/resources/vendor-only/tenants/access-tokens/v1/"+tokID, nil, bearer(vt)).wantError(t, http.StatusNotFound)
+	decodeJSON(t, s.do(t, http.MethodGet, "/resources/vendor-only/tenants/access-tokens/v1/active", nil, bearer(vt)).want(t, http.StatusOK).body, &active)
+	if len(active) != 0 {
+		t.Fatalf("active after revocation = %v", active)
+	}
 }
 
 func TestPersonalTokensHTTP(t *testing.T) {

@@ -165,10 +165,22 @@ func (id *Identity) DeleteUserAccessToken(ctx context.Context, p *Principal, tok
 // disabled it refuses (403 "Api tokens are disabled", which the SDKs treat
 // as a failed authentication).
 func (id *Identity) ActiveUserAccessTokenIDs(ctx context.Context, tenantID string) ([]string, error) {
+	return id.activeAccessTokenIDs(ctx, store.AccessTokenUser, tenantID)
+}
+
+// ActiveTenantAccessTokenIDs is ActiveUserAccessTokenIDs for tenant access
+// tokens: the list the official SDKs check a tenantAccessToken's sub
+// against.
+func (id *Identity) ActiveTenantAccessTokenIDs(ctx context.Context, tenantID string) ([]string, error) {
+	return id.activeAccessTokenIDs(ctx, store.AccessTokenTenant, tenantID)
+}
+
+// activeAccessTokenIDs lists the live access tokens of type typ.
+func (id *Identity) activeAccessTokenIDs(ctx context.Context, typ, tenantID string) ([]string, error) {
 	if _, err := id.apiTokensAllowed(ctx); err != nil {
 		return nil, err
 	}
-	list, err := id.store.ListAPITokens(ctx, id.envID, store.APITokenFilter{TenantID: tenantID, Types: []string{store.AccessTokenUser}})
+	list, err := id.store.ListAPITokens(ctx, id.envID, store.APITokenFilter{TenantID: tenantID, Types: []string{typ}})
 	if err != nil {
 		return nil, err
 	}

@@ -236,7 +236,7 @@ describe('@frontegg/client (Node SDK) against yolk', () => {
     });
   });
 
-  test('validateIdentityOnToken accepts a personal access token until it is revoked (M2M active listing)', async () => {
+  test('validateIdentityOnToken accepts user and tenant access tokens until they are revoked (M2M active listings)', async () => {
     await traced(async () => {
       const base = `${server.baseUrl}/identity/resources`;
       const user = { authorization: `Bearer ${s.accessToken}` };
@@ -255,9 +255,16 @@ describe('@frontegg/client (Node SDK) against yolk', () => {
         const active = await (await fetch(`${base}/vendor-only/users/access-tokens/v1/active`, { headers: { 'x-access-token': s.vendorToken } })).json();
         assert.ok(Array.isArray(active) && !active.includes(created.id), `active listing after revocation: ${JSON.stringify(active)}`);
       }
-      // The SDK caches the active listing for 10 s.
+      // A tenant access token goes through the tenant listing.
+      const tenantTok = await postJSON(`${base}/tenants/access-tokens/v1`, { description: 'interop bot' }, user);
+      const tenantEntity = await client.validateIdentityOnToken(tenantTok.secret);
+      assert.equal(tenantEntity.type, 'tenantAccessToken', 'type claim');
+      assert.equal(tenantEntity.sub, tenantTok.id, 'sub is the token id');
+      await sendJSON('DELETE', `${base}/tenants/access-tokens/v1/${tenantTok.id}`, undefined, user);
+      // The SDK caches the active listings for 10 s.
       await new Promise((r) => setTimeout(r, 10_500));
       await expectRefusal(client.validateIdentityOnToken(created.secret), [400, 401, 403], 'a revoked access token');
+      await expectRefusal(client.validateIdentityOnToken(tenantTok.secret), [400, 401, 403], 'a revoked tenant access token');
     });
   });
 
