@@ -37,6 +37,7 @@ func routeTable() []Route {
 		userQueryRoutes,
 		tenantInviteRoutes,
 		sessionRoutes,
+		apiTokenRoutes,
 		passwordRoutes,
 		lockoutRoutes,
 		ipRestrictionRoutes,
@@ -60,9 +61,10 @@ func routeTable() []Route {
 // ExtraRoutes are mounted routes of the identity API that are not
 // operations of its specification but that the official clients call.
 var ExtraRoutes = map[string]string{
-	"POST /auth/vendor":                                      "environment authentication (spec/env-auth-openapi.json); @frontegg/client calls it",
-	"GET /resources/users/v3/me/tenants":                     "@frontegg/rest-api's loginv2/refreshTokenV3 read it after login",
-	"GET /.well-known/jwks.json":                             "public keys for verifying access tokens",
-	"GET /resources/configurations/v1/captcha-policy/public": "@frontegg/rest-api's getCaptchaPolicy: the login box reads the site key (never the secret) to render the CAPTCHA",
-	"GET /resources/users/v1/mfa/devices":                    "@frontegg/rest-api's getMFADevices lists the user's MFA devices (ids the disable routes need)",
+	"POST /auth/vendor":                                          "environment authentication (spec/env-auth-openapi.json); @frontegg/client calls it",
+	"GET /resources/users/v3/me/tenants":                         "@frontegg/rest-api's loginv2/refreshTokenV3 read it after login",
+	"GET /.well-known/jwks.json":                                 "public keys for verifying access tokens",
+	"GET /resources/configurations/v1/captcha-policy/public":     "@frontegg/rest-api's getCaptchaPolicy: the login box reads the site key (never the secret) to render the CAPTCHA",
+	"GET /resources/vendor-only/tenants/access-tokens/v1/active": "@frontegg/client's TenantAccessTokenService lists the live tenant access tokens to check a tenantAccessToken is not revoked",
+	"GET /resources/users/v1/mfa/devices":                        "@frontegg/rest-api's getMFADevices lists the user's MFA devices (ids the disable routes need)",
 }

@@ -40,10 +40,12 @@ func FromContext(ctx context.Context) (*Principal, bool) {
 	return p, ok && p != nil
 }
 
-// Authenticate verifies an access token (user or vendor) and returns its
-// principal. It reads nothing from the store: the signature, algorithm, key,
-// expiry and token type are all it checks, so it is cheap enough for every
-// request.
+// Authenticate verifies an access token (user, vendor, or an API or access
+// token of a tenant or user) and returns its principal. It reads nothing
+// from the store: the signature, algorithm, key, expiry and token type are
+// all it checks, so it is cheap enough for every request. A revoked
+// tenantAccessToken or userAccessToken therefore keeps verifying until it
+// expires; SDKs check ActiveUserAccessTokenIDs, as with the hosted product.
 func (id *Identity) Authenticate(ctx context.Context, token string) (*Principal, error) {
 	if token == "" {
 		return nil, unauthorized("", "an access token is required")
@@ -63,15 +65,34 @@ func (id *Identity) Authenticate(ctx context.Context, token string) (*Principal,
 			return nil, unauthorized("", "invalid access token")
 		}
 		return &Principal{UserID: c.Subject, TenantID: c.TenantID, Claims: c}, nil
+	case tokens.TypeTenantAPIToken, tokens.TypeTenantAccessToken:
+		// A tenant's API or access token acts in its tenant with its own
+		// roles and permissions, as no user.
+		if c.Subject == "" || c.TenantID == "" {
+			return nil, unauthorized("", "invalid access token")
+		}
+		return &Principal{TenantID: c.TenantID, Claims: c}, nil
+	case tokens.TypeUserAPIToken, tokens.TypeUserAccessToken:
+		// A user's API or access token acts as its user in its tenant,
+		// with the permissions it carries.
+		userID, _ := c.Extra[claimUserID].(string)
+		if c.Subject == "" || c.TenantID == "" || userID == "" {
+			return nil, unauthorized("", "invalid access token")
+		}
+		return &Principal{UserID: userID, TenantID: c.TenantID, Claims: c}, nil
 	}
 	return nil, unauthorized("", "access tokens of type %q are not accepted here", c.Type)
 }
 
 // requireUser returns the acting user of p, refusing a vendor principal that
-// did not name a user.
+// did not name a user and a tenant's API or access token (which acts as no
+// user).
 func requireUser(p *Principal) (userID, tenantID string, err error) {
 	if p == nil {
 		return "", "", unauthorized("", "authentication required")
+	}
+	if p.UserID == "" && !p.Vendor {
+		return "", "", forbidden("", "a tenant's API token acts as no user; this operation needs a user")
 	}
 	if p.UserID == "" {
 		return "", "", invalid("frontegg-user-id", "the frontegg-user-id header is required with an environment token")

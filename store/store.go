@@ -509,6 +509,7 @@ type Store interface {
 	PhoneNumberStore
 	MFADeviceStore
 	TaskStore
+	APITokenStore
 
 	// InTx runs fn with a Store whose writes commit together if fn returns
 	// nil and are all discarded if it returns an error (or panics). Reads

@@ -236,6 +236,38 @@ describe('@frontegg/client (Node SDK) against yolk', () => {
     });
   });
 
+  test('validateIdentityOnToken accepts user and tenant access tokens until they are revoked (M2M active listings)', async () => {
+    await traced(async () => {
+      const base = `${server.baseUrl}/identity/resources`;
+      const user = { authorization: `Bearer ${s.accessToken}` };
+      const created = await postJSON(`${base}/users/access-tokens/v1`, { description: 'interop', expiresInMinutes: 60 }, user);
+      assert.ok(created.id && created.secret, `create answered ${JSON.stringify(created)}`);
+      const client = sdk.IdentityClient.getInstance();
+      const entity = await client.validateIdentityOnToken(created.secret);
+      assert.equal(entity.type, 'userAccessToken', 'type claim');
+      assert.equal(entity.sub, created.id, 'sub is the token id');
+      assert.equal(entity.tenantId, s.tenantId, 'tenantId claim');
+      const withRoles = await client.validateIdentityOnToken(created.secret, { withRolesAndPermissions: true });
+      assert.ok(Array.isArray(withRoles.permissions) && withRoles.permissions.length > 0, `permissions: ${JSON.stringify(withRoles.permissions)}`);
+
+      await sendJSON('DELETE', `${base}/users/access-tokens/v1/${created.id}`, undefined, user);
+      if (s.vendorToken) {
+        const active = await (await fetch(`${base}/vendor-only/users/access-tokens/v1/active`, { headers: { 'x-access-token': s.vendorToken } })).json();
+        assert.ok(Array.isArray(active) && !active.includes(created.id), `active listing after revocation: ${JSON.stringify(active)}`);
+      }
+      // A tenant access token goes through the tenant listing.
+      const tenantTok = await postJSON(`${base}/tenants/access-tokens/v1`, { description: 'interop bot' }, user);
+      const tenantEntity = await client.validateIdentityOnToken(tenantTok.secret);
+      assert.equal(tenantEntity.type, 'tenantAccessToken', 'type claim');
+      assert.equal(tenantEntity.sub, tenantTok.id, 'sub is the token id');
+      await sendJSON('DELETE', `${base}/tenants/access-tokens/v1/${tenantTok.id}`, undefined, user);
+      // The SDK caches the active listings for 10 s.
+      await new Promise((r) => setTimeout(r, 10_500));
+      await expectRefusal(client.validateIdentityOnToken(created.secret), [400, 401, 403], 'a revoked access token');
+      await expectRefusal(client.validateIdentityOnToken(tenantTok.secret), [400, 401, 403], 'a revoked tenant access token');
+    });
+  });
+
   test('IdentityClient refuses a tampered user token', async () => {
     const [h, p, sig] = s.accessToken.split('.');
     const claims = jwtPayload(s.accessToken);

@@ -85,6 +85,9 @@ type state struct {
 	tasks            map[string]*store.Task
 	mfaDevices       map[string]*store.MFADevice
 	mfaDevicesByUser index // user id → device ids
+
+	apiTokens         map[string]*store.APIToken
+	apiTokensByTenant index // tenant id → API token ids
 }
 
 func newState() *state {
@@ -129,22 +132,24 @@ func newState() *state {
 		appActiveByUser:   index{},
 		appActiveByMember: index{},
 
-		invites:          map[string]*store.TenantInvite{},
-		inviteByHash:     map[string]string{},
-		inviteByMember:   map[string]string{},
-		invitesByEnv:     index{},
-		invitesByTenant:  index{},
-		invitesByCreator: index{},
-		rbac:             newRBACState(),
-		emails:           map[string]*store.UserEmail{},
-		emailByKey:       map[string]string{},
-		emailsByUser:     index{},
-		phones:           map[string]*store.UserPhoneNumber{},
-		phoneByKey:       map[string]string{},
-		phonesByUser:     index{},
-		mfaDevices:       map[string]*store.MFADevice{},
-		mfaDevicesByUser: index{},
-		tasks:            map[string]*store.Task{},
+		invites:           map[string]*store.TenantInvite{},
+		inviteByHash:      map[string]string{},
+		inviteByMember:    map[string]string{},
+		invitesByEnv:      index{},
+		invitesByTenant:   index{},
+		invitesByCreator:  index{},
+		rbac:              newRBACState(),
+		emails:            map[string]*store.UserEmail{},
+		emailByKey:        map[string]string{},
+		emailsByUser:      index{},
+		phones:            map[string]*store.UserPhoneNumber{},
+		phoneByKey:        map[string]string{},
+		phonesByUser:      index{},
+		mfaDevices:        map[string]*store.MFADevice{},
+		mfaDevicesByUser:  index{},
+		tasks:             map[string]*store.Task{},
+		apiTokens:         map[string]*store.APIToken{},
+		apiTokensByTenant: index{},
 	}
 }
 
@@ -192,22 +197,24 @@ func (st *state) clone() *state {
 		appActiveByUser:   st.appActiveByUser.clone(),
 		appActiveByMember: st.appActiveByMember.clone(),
 
-		invites:          maps.Clone(st.invites),
-		inviteByHash:     maps.Clone(st.inviteByHash),
-		inviteByMember:   maps.Clone(st.inviteByMember),
-		invitesByEnv:     st.invitesByEnv.clone(),
-		invitesByTenant:  st.invitesByTenant.clone(),
-		invitesByCreator: st.invitesByCreator.clone(),
-		rbac:             st.rbac.clone(),
-		emails:           maps.Clone(st.emails),
-		emailByKey:       maps.Clone(st.emailByKey),
-		emailsByUser:     st.emailsByUser.clone(),
-		phones:           maps.Clone(st.phones),
-		phoneByKey:       maps.Clone(st.phoneByKey),
-		phonesByUser:     st.phonesByUser.clone(),
-		mfaDevices:       maps.Clone(st.mfaDevices),
-		mfaDevicesByUser: st.mfaDevicesByUser.clone(),
-		tasks:            maps.Clone(st.tasks),
+		invites:           maps.Clone(st.invites),
+		inviteByHash:      maps.Clone(st.inviteByHash),
+		inviteByMember:    maps.Clone(st.inviteByMember),
+		invitesByEnv:      st.invitesByEnv.clone(),
+		invitesByTenant:   st.invitesByTenant.clone(),
+		invitesByCreator:  st.invitesByCreator.clone(),
+		rbac:              st.rbac.clone(),
+		emails:            maps.Clone(st.emails),
+		emailByKey:        maps.Clone(st.emailByKey),
+		emailsByUser:      st.emailsByUser.clone(),
+		phones:            maps.Clone(st.phones),
+		phoneByKey:        maps.Clone(st.phoneByKey),
+		phonesByUser:      st.phonesByUser.clone(),
+		mfaDevices:        maps.Clone(st.mfaDevices),
+		mfaDevicesByUser:  st.mfaDevicesByUser.clone(),
+		tasks:             maps.Clone(st.tasks),
+		apiTokens:         maps.Clone(st.apiTokens),
+		apiTokensByTenant: st.apiTokensByTenant.clone(),
 	}
 }
 

@@ -62,6 +62,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Usernames", usernameTests},
 		{"MFADevices", mfaDeviceTests},
 		{"Tasks", taskTests},
+		{"APITokens", apiTokenTests},
 		{"Transactions", transactionTests},
 		{"Concurrency", concurrencyTests},
 	}
