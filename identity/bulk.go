@@ -101,7 +101,7 @@ func (id *Identity) BulkInviteUsers(ctx context.Context, tenantID string, in Bul
 	data := bulkTaskData{Total: len(in.Users), Results: make([]BulkInviteResult, 0, len(in.Users))}
 	task := &store.Task{ID: id.newID(), EnvID: id.envID, TenantID: tenantID, Kind: taskKindBulkInvite,
 		Status: TaskInProgress, CreatedAt: now, UpdatedAt: now}
-	if err := id.saveTask(ctx, task, data, true); err != nil {
+	if err := saveTaskData(ctx, id, task, data, true); err != nil {
 		return nil, err
 	}
 	for i, u := range in.Users {
@@ -113,25 +113,22 @@ func (id *Identity) BulkInviteUsers(ctx context.Context, tenantID string, in Bul
 			data.Succeeded++
 		default:
 			r.Status = BulkItemFailed
-			var ie *Error
-			if errors.As(err, &ie) {
-				r.Error = ie.Error()
-			} else {
-				r.Error = "internal error"
-				id.log.ErrorContext(ctx, "bulk invitation of one user failed", "taskId", task.ID, "index", i, "error", err)
-			}
+			r.Error = id.itemError(ctx, err, "bulk invitation of one user failed", "taskId", task.ID, "index", i)
 			data.Failed++
 		}
 		data.Results = append(data.Results, r)
 	}
 	task.Status, task.UpdatedAt = TaskCompleted, id.now()
-	if err := id.saveTask(ctx, task, data, false); err != nil {
+	if err := saveTaskData(ctx, id, task, data, false); err != nil {
 		return nil, err
 	}
 	return bulkTaskView(task, data), nil
 }
 
-func (id *Identity) saveTask(ctx context.Context, t *store.Task, data bulkTaskData, create bool) error {
+// saveTaskData stores data as the task's JSON state, creating the task or
+// updating it. Every bulk operation (invitations, role updates, account
+// migrations) keeps its progress this way.
+func saveTaskData[T any](ctx context.Context, id *Identity, t *store.Task, data T, create bool) error {
 	b, err := json.Marshal(data)
 	if err != nil {
 		return fmt.Errorf("identity: encoding task: %w", err)
@@ -165,4 +162,16 @@ func (id *Identity) GetBulkInviteStatus(ctx context.Context, taskID string) (*Bu
 		d.Results = []BulkInviteResult{}
 	}
 	return bulkTaskView(t, d), nil
+}
+
+// itemError is what one failed item of a bulk operation tells the caller:
+// the message of an identity error, or "internal error" for anything else,
+// which is logged with attrs (never the item's secrets).
+func (id *Identity) itemError(ctx context.Context, err error, logMsg string, attrs ...any) string {
+	var ie *Error
+	if errors.As(err, &ie) {
+		return ie.Error()
+	}
+	id.log.ErrorContext(ctx, logMsg, append(attrs, "error", err)...)
+	return "internal error"
 }

@@ -102,7 +102,7 @@ func (id *Identity) MigrateTenants(ctx context.Context, in MigrateTenantsInput) 
 	now := id.now()
 	data := tenantMigrationData{Total: len(in.Tenants), Results: make([]TenantMigrationResult, 0, len(in.Tenants))}
 	task := &store.Task{ID: id.newID(), EnvID: id.envID, Kind: taskKindTenantMigration, Status: TaskInProgress, CreatedAt: now, UpdatedAt: now}
-	if err := id.saveMigrationTask(ctx, task, data, true); err != nil {
+	if err := saveTaskData(ctx, id, task, data, true); err != nil {
 		return nil, err
 	}
 	for i, m := range in.Tenants {
@@ -118,34 +118,16 @@ func (id *Identity) MigrateTenants(ctx context.Context, in MigrateTenantsInput) 
 			data.Succeeded++
 		default:
 			r.Status = BulkItemFailed
-			var ie *Error
-			if errors.As(err, &ie) {
-				r.Error = ie.Error()
-			} else {
-				r.Error = "internal error"
-				id.log.ErrorContext(ctx, "migrating one account failed", "migrationId", task.ID, "index", i, "error", err)
-			}
+			r.Error = id.itemError(ctx, err, "migrating one account failed", "migrationId", task.ID, "index", i)
 			data.Failed++
 		}
 		data.Results = append(data.Results, r)
 	}
 	task.Status, task.UpdatedAt = TaskCompleted, id.now()
-	if err := id.saveMigrationTask(ctx, task, data, false); err != nil {
+	if err := saveTaskData(ctx, id, task, data, false); err != nil {
 		return nil, err
 	}
 	return tenantMigrationView(task, data), nil
-}
-
-func (id *Identity) saveMigrationTask(ctx context.Context, t *store.Task, data tenantMigrationData, create bool) error {
-	b, err := json.Marshal(data)
-	if err != nil {
-		return fmt.Errorf("identity: encoding task: %w", err)
-	}
-	t.Data = string(b)
-	if create {
-		return id.store.CreateTask(ctx, t)
-	}
-	return id.store.UpdateTask(ctx, t)
 }
 
 // GetTenantMigrationStatus returns migration migrationID.
