@@ -16,6 +16,8 @@ import (
 	"github.com/alexedwards/argon2id"
 	"github.com/descope/virtualwebauthn"
 
+	"github.com/yolkauth/yolk/internal/webauthntest"
+
 	"github.com/yolkauth/yolk/delivery"
 	"github.com/yolkauth/yolk/httpmw"
 	"github.com/yolkauth/yolk/identity"
@@ -419,7 +421,7 @@ func TestMFAWebAuthn(t *testing.T) {
 			t.Fatalf("creation options: %+v", opts)
 		}
 		auth := virtualwebauthn.NewAuthenticatorWithOptions(virtualwebauthn.AuthenticatorOptions{UserHandle: []byte(userID)})
-		cred := newTestCredential(t, virtualwebauthn.KeyTypeEC2)
+		cred := webauthntest.NewCredential(t, virtualwebauthn.KeyTypeEC2)
 		cred.Counter = 1
 		att := webauthnBody(t, virtualwebauthn.CreateAttestationResponse(mfaRP, auth, cred, *opts))
 		body := map[string]any{"mfaToken": ch["mfaToken"], "webauthnToken": pre["webauthnToken"], "deviceType": "CrossPlatform", "options": att}

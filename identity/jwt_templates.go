@@ -491,7 +491,7 @@ func tokenVariables(c *tokens.Claims, u *store.User, roleIDs []string, issuer st
 		case "auth_time":
 			return c.AuthTime, c.AuthTime != 0
 		case "applicationId":
-			return nil, false // applications do not exist yet
+			return nil, false // logins and refreshes carry no application id
 		case "user.email":
 			return str(u.Email)
 		case "user.username":

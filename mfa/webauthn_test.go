@@ -8,6 +8,8 @@ import (
 
 	"github.com/descope/virtualwebauthn"
 
+	"github.com/yolkauth/yolk/internal/webauthntest"
+
 	"github.com/yolkauth/yolk/mfa"
 	"github.com/yolkauth/yolk/store"
 )
@@ -100,7 +102,7 @@ func TestWebAuthnRegisterAndLogin(t *testing.T) {
 		t.Run(kt.name, func(t *testing.T) {
 			w := newRP(t)
 			auth := virtualwebauthn.NewAuthenticatorWithOptions(virtualwebauthn.AuthenticatorOptions{UserHandle: []byte(testUser.ID)})
-			cred := newTestCredential(t, kt.kind)
+			cred := webauthntest.NewCredential(t, kt.kind)
 			cred.Counter = 5
 			dev := register(t, w, auth, cred)
 			if dev.Counter != 5 || len(dev.CredentialID) == 0 {
@@ -134,7 +136,7 @@ func TestWebAuthnRegisterAndLogin(t *testing.T) {
 func TestWebAuthnZeroCounter(t *testing.T) {
 	w := newRP(t)
 	auth := virtualwebauthn.NewAuthenticatorWithOptions(virtualwebauthn.AuthenticatorOptions{UserHandle: []byte(testUser.ID)})
-	cred := newTestCredential(t, virtualwebauthn.KeyTypeEC2)
+	cred := webauthntest.NewCredential(t, virtualwebauthn.KeyTypeEC2)
 	dev := register(t, w, auth, cred)
 	for range 2 {
 		if _, err := login(t, w, auth, cred, dev); err != nil {
@@ -146,7 +148,7 @@ func TestWebAuthnZeroCounter(t *testing.T) {
 func TestWebAuthnRefusals(t *testing.T) {
 	w := newRP(t)
 	auth := virtualwebauthn.NewAuthenticatorWithOptions(virtualwebauthn.AuthenticatorOptions{UserHandle: []byte(testUser.ID)})
-	cred := newTestCredential(t, virtualwebauthn.KeyTypeEC2)
+	cred := webauthntest.NewCredential(t, virtualwebauthn.KeyTypeEC2)
 
 	t.Run("wrong origin", func(t *testing.T) {
 		opts, state, _ := w.BeginRegistration(testUser, nil)
@@ -192,7 +194,7 @@ func TestWebAuthnRefusals(t *testing.T) {
 	t.Run("signature by another key", func(t *testing.T) {
 		opts, state, _ := w.BeginLogin(testUser, dev)
 		parsed, _ := virtualwebauthn.ParseAssertionOptions(string(opts))
-		forged := newTestCredential(t, virtualwebauthn.KeyTypeEC2)
+		forged := webauthntest.NewCredential(t, virtualwebauthn.KeyTypeEC2)
 		forged.ID = cred.ID
 		_, err := w.FinishLogin(testUser, dev, state, assertion(t, virtualwebauthn.CreateAssertionResponse(testRP, auth, forged, *parsed)))
 		if !errors.Is(err, mfa.ErrInvalid) {
@@ -202,7 +204,7 @@ func TestWebAuthnRefusals(t *testing.T) {
 	t.Run("credential of another device", func(t *testing.T) {
 		opts, state, _ := w.BeginLogin(testUser, dev)
 		parsed, _ := virtualwebauthn.ParseAssertionOptions(string(opts))
-		other := newTestCredential(t, virtualwebauthn.KeyTypeEC2)
+		other := webauthntest.NewCredential(t, virtualwebauthn.KeyTypeEC2)
 		parsed.AllowCredentials = []string{mfa.EncodeID(other.ID)}
 		_, err := w.FinishLogin(testUser, dev, state, assertion(t, virtualwebauthn.CreateAssertionResponse(testRP, auth, other, *parsed)))
 		if !errors.Is(err, mfa.ErrInvalid) {

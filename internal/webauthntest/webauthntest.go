@@ -1,4 +1,7 @@
-package mfa_test
+// Package webauthntest helps tests drive WebAuthn ceremonies with the
+// software authenticator github.com/descope/virtualwebauthn. Only tests
+// import it.
+package webauthntest
 
 import (
 	"crypto/ecdsa"
@@ -10,12 +13,12 @@ import (
 	"github.com/descope/virtualwebauthn"
 )
 
-// newTestCredential is virtualwebauthn.NewCredential with a P-256 key whose
+// NewCredential is virtualwebauthn.NewCredential with a P-256 key whose
 // coordinates both have a non-zero leading byte: the virtual authenticator
 // encodes them with big.Int.Bytes, which drops leading zeros, and WebAuthn
-// rightly refuses a 31-byte coordinate — about one key in 128 would make
-// the test fail at random.
-func newTestCredential(t testing.TB, kind virtualwebauthn.KeyType) virtualwebauthn.Credential {
+// rightly refuses a 31-byte coordinate — about one key in 128 would make a
+// test fail at random.
+func NewCredential(t testing.TB, kind virtualwebauthn.KeyType) virtualwebauthn.Credential {
 	t.Helper()
 	if kind != virtualwebauthn.KeyTypeEC2 {
 		return virtualwebauthn.NewCredential(kind)
