@@ -16,11 +16,10 @@ import (
 	"github.com/alexedwards/argon2id"
 	"github.com/descope/virtualwebauthn"
 
-	"github.com/yolkauth/yolk/internal/webauthntest"
-
 	"github.com/yolkauth/yolk/delivery"
 	"github.com/yolkauth/yolk/httpmw"
 	"github.com/yolkauth/yolk/identity"
+	"github.com/yolkauth/yolk/internal/webauthntest"
 	"github.com/yolkauth/yolk/mfa"
 	"github.com/yolkauth/yolk/store"
 	"github.com/yolkauth/yolk/store/memory"

@@ -9,7 +9,6 @@ import (
 	"github.com/descope/virtualwebauthn"
 
 	"github.com/yolkauth/yolk/internal/webauthntest"
-
 	"github.com/yolkauth/yolk/mfa"
 	"github.com/yolkauth/yolk/store"
 )
